@@ -39,3 +39,10 @@ def test_train_writes_record_with_provenance(tmp_path):
     rec = json.loads((tmp_path/'record.json').read_text())
     for k in ('command', 'git', 'versions', 'machine', 'date'): assert k in rec['provenance']
     assert rec['seed'] == 0 and rec['data_sizes']['train'] == 200 and rec['stats']['params_total'] == 54_666
+
+def test_main_job_without_data_fails_fast(tmp_path):
+    t0 = time.time()
+    out = run('reproduce', '--quick', '--data', str(tmp_path/'empty'), '--out', str(tmp_path/'res'), env={'GENESIS_NB_DATA': ''})
+    assert out.returncode == 2, out.stderr
+    assert 'GENESIS_NB_DATA' in out.stderr and 'Traceback' not in out.stderr
+    assert time.time() - t0 < 60

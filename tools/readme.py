@@ -11,7 +11,7 @@ root = Path(__file__).resolve().parent.parent
 
 def render(nb_path=root/'nbs'/'index.ipynb') -> str:
     nb = json.loads(nb_path.read_text())
-    out = []
+    out, figures = [], []
     for c in nb['cells']:
         src = ''.join(c['source']).strip()
         if src.startswith('#|') and ('hide' in src.splitlines()[0] or 'default_exp' in src.splitlines()[0]): continue
@@ -22,9 +22,14 @@ def render(nb_path=root/'nbs'/'index.ipynb') -> str:
         elif c['cell_type'] == 'code' and src:
             out.append('```python\n' + '\n'.join(l for l in src.splitlines() if not l.startswith('#|')) + '\n```')
             for o in c.get('outputs', []):
-                txt = o.get('text') or o.get('data', {}).get('text/markdown') or o.get('data', {}).get('text/plain')
-                if txt and 'image/png' not in o.get('data', {}):
-                    out.append('    ' + ''.join(txt).rstrip().replace('\n', '\n    '))
+                data = o.get('data', {})
+                if 'image/png' in data:
+                    n = len(figures); figures.append(data['image/png'])
+                    out.append(f'![](index_files/figure-{n}.png)'); continue
+                if 'text/markdown' in data: out.append(''.join(data['text/markdown']).strip()); continue
+                txt = o.get('text') or data.get('text/plain')
+                if txt: out.append('    ' + ''.join(txt).rstrip().replace('\n', '\n    '))
+    render.figures = figures
     return '<!-- WARNING: generated from nbs/index.ipynb by tools/readme.py; edit the notebook, not this file -->\n\n' + '\n\n'.join(out) + '\n'
 
 if __name__ == '__main__':
@@ -32,4 +37,8 @@ if __name__ == '__main__':
     if '--check' in sys.argv:
         if (root/'README.md').read_text() != text:
             sys.exit('README.md is out of date with nbs/index.ipynb: run `python tools/readme.py`.')
-    else: (root/'README.md').write_text(text)
+    else:
+        import base64
+        (root/'README.md').write_text(text)
+        if render.figures: (root/'index_files').mkdir(exist_ok=True)
+        for i, b64 in enumerate(render.figures): (root/'index_files'/f'figure-{i}.png').write_bytes(base64.b64decode(b64))
