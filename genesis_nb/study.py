@@ -523,6 +523,8 @@ def ablation_findings(df) -> str:
     return '\n'.join(lines)
 
 # %% ../nbs/06_case_study.ipynb #8671ef01
+_ACCURACY_WORDS = {'better': 'more accurate than', 'worse': 'less accurate than', 'no difference': 'not distinguishable in accuracy from', 'n/a': 'compared with'}
+
 def findings(df) -> str:
     "Plain-language findings, one bullet per main setting, computed from the run rows."
     out = []
@@ -530,7 +532,7 @@ def findings(df) -> str:
         d = df[(df.tag == 'main') & (df.dataset == s[0]) & (df.train_size == s[1]) & (df.protocol == s[2])]
         if not {'standard', 'genesis'} <= set(d.model): continue
         c = paired(d, 'test_acc'); st = _status(c, +1)
-        word = {'better': 'more accurate than', 'worse': 'less accurate than', 'no difference': 'not distinguishable in accuracy from', 'n/a': 'compared with'}[st]
+        word = _ACCURACY_WORDS[st]
         g, b = d[d.model == 'genesis'], d[d.model == 'standard']
         line = (f"**{s[0]}, {s[1]:,} images, {s[2]} protocol** ({c['n']} seeds): the compacted genesis CNN stores "
                 f"{g.params_stored.mean()/b.params_stored.mean():.2f}× the standard CNN's parameters and is {word} it "
@@ -541,5 +543,10 @@ def findings(df) -> str:
                 cm = paired(d, 'test_acc', m, 'genesis')
                 others.append(f"{m} {cm['a_mean']*100:.2f}% ({_status(cm, +1).replace('better', 'better than genesis').replace('worse', 'worse than genesis').replace('no difference', 'no different from genesis')})")
         if others: line += ' At the same size: ' + ', '.join(others) + '.'
+        if (d.model == 'seed-listing').any():
+            sl, cl = d[d.model == 'seed-listing'], paired(d, 'test_acc', 'seed-listing', 'standard')
+            line += (f" The listing's own network, {sl.params_stored.mean()/b.params_stored.mean():.0f}× the standard CNN's size, is "
+                     f"{_ACCURACY_WORDS[_status(cl, +1)]} the standard CNN ({cl['a_mean']*100:.2f}%, Δ {cl['diff']*100:+.2f} pp, "
+                     f"95% CI [{cl['ci_low']*100:+.2f}, {cl['ci_high']*100:+.2f}]).")
         out.append('* ' + line)
     return '\n'.join(out)
