@@ -24,7 +24,7 @@ __all__ = ['activation_scores', 'particle_forward', 'GenesisLayer', 'compiled_pa
 _MASKED_LOGIT = -1e4  # exp(-1e4) underflows to exactly 0: masked particles get no weight and no gradient
 
 def activation_scores(particles: torch.Tensor, mix: torch.Tensor, response: torch.Tensor, born: torch.Tensor):
-    "Normalised weight and response scores $(s^W, s^X)$ of each particle; `response` is $(B, K, \dots)$."
+    "Normalised weight and response scores $(s^W, s^X)$ of each particle; `response` is $(B, K, …)$."
     with torch.no_grad():
         K = particles.shape[0]
         a = mix.detach().float().norm(dim=0)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_case_study.ipynb #60817865
 from __future__ import annotations
-import copy, hashlib, json, math, time
+import copy, hashlib, json, math, sys, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
@@ -14,14 +14,15 @@ import torch.nn as nn
 from .data import make_splits, load_dataset, DATASETS
 from .cnn import build_model, low_rank_cnn, count_params, dense_cnn_for_budget
 from .particles import genesis_layers, compact_model
-from .train import fit, evaluate, model_stats, provenance, predict
+from .train import fit, evaluate, model_stats, provenance, predict, cpu_fingerprint
 
 # %% auto #0
-__all__ = ['GENESIS_DEFAULTS', 'MAIN_MODELS', 'CORRUPTIONS', 'BASE', 'TINY', 'QUICK', 'FULL', 'STUDIES', 'Setting', 'StudyConfig',
-           'corrupt', 'corrupted_test_sets', 'run_one', 'load_runs', 'reproduce', 'ablation_settings', 'frame',
-           'bootstrap_ci', 'paired', 'settings_of', 'claims_ledger', 'results_folder', 'summary_table', 'plot_pareto',
-           'plot_robustness', 'ablation_table', 'headline_table', 'load_bench', 'write_reports', 'reproduce_main',
-           'add_parser', 'md_table', 'completeness', 'ablation_findings', 'findings']
+__all__ = ['GENESIS_DEFAULTS', 'MAIN_MODELS', 'CORRUPTIONS', 'BASE', 'TINY', 'QUICK', 'FULL', 'STUDIES', 'RERUN_TOLERANCE',
+           'Setting', 'StudyConfig', 'corrupt', 'corrupted_test_sets', 'run_one', 'load_runs', 'reproduce',
+           'ablation_settings', 'find_setting', 'rerun', 'agreement', 'frame', 'bootstrap_ci', 'paired', 'settings_of',
+           'claims_ledger', 'results_folder', 'summary_table', 'plot_pareto', 'plot_robustness', 'ablation_table',
+           'headline_table', 'load_bench', 'write_reports', 'rerun_main', 'reproduce_main', 'add_parser', 'md_table',
+           'completeness', 'ablation_findings', 'findings']
 
 # %% ../nbs/06_case_study.ipynb #e416d20c
 GENESIS_DEFAULTS = dict(num_particles=16, tau=0.1, spawn_prob=0.01, initial_particles=4, birth='random', gate=False, pressure=1e-3)
@@ -109,7 +110,7 @@ def _robustness(model, dataset, y, root=None) -> dict:
 
 def _record(res, name, data, seed, setting, extra=None, robustness=True, root=None):
     rec = dict(model=name, dataset=data.name, train_size=len(data.train_y), protocol=res.protocol.name, seed=seed, tag=setting.tag,
-               genesis=setting.genesis, epochs=res.protocol.epochs,
+               genesis=setting.genesis, epochs=res.protocol.epochs, cpu=cpu_fingerprint(),
                metrics=dict(val=res.val, test=res.test, train={k: res.train[k] for k in ('loss', 'accuracy', 'f1_macro')}),
                history=res.history, stats=model_stats(res.model), wall_time_s=res.wall_time, steps=res.steps,
                particles={n: dict(born=l.num_born, active=l.num_active, history=l.history[::max(1, len(l.history)//100)],
@@ -232,6 +233,41 @@ FULL = StudyConfig('study', [Setting('mnist', 1000, BASE, ('seed', 'tuned'), (0,
                              Setting('fashion-mnist', None, ('standard', 'genesis'), ('tuned',), (0, 1, 2), epochs=5),
                              Setting('mnist', 1000, ('seed-listing',), ('seed', 'tuned'), (0, 1, 2, 3, 4), robustness=False)])
 STUDIES = {'tiny': TINY, 'quick': QUICK, 'full': FULL}
+
+# %% ../nbs/06_case_study.ipynb #7a9ad6fe
+RERUN_TOLERANCE = dict(accuracy=2.5e-3, f1_macro=2.5e-3, loss=5e-3)
+_MATCHED_TO = {'dense-matched': ('genesis',), 'pruned': ('standard', 'genesis'), 'low-rank': ('standard', 'genesis')}
+
+def find_setting(config: StudyConfig, run_id: str) -> tuple:
+    "The `(setting, model, protocol, seed)` of `config` whose run id is `run_id`."
+    for s in config.settings:
+        for m in s.models:
+            for p in s.protocols:
+                for seed in s.seeds:
+                    if _run_id(s, m, p, seed) == run_id: return s, m, p, seed
+    raise ValueError(f"run {run_id!r} is not part of the study {config.name!r}: pick a run_id from its runs.jsonl "
+                     "(`--quick` / `--tiny` select those studies).")
+
+def rerun(rec: dict, config: StudyConfig, root=None) -> dict:
+    "Train the configuration of record `rec` (a run of `config`) again with its seed; no robustness pass."
+    s, m, p, seed = find_setting(config, rec['run_id'])
+    s = Setting(**{**s.__dict__, 'robustness': False})
+    data = make_splits(s.dataset, train_size=s.train_size, val_size=config.val_size, seed=seed, root=root)
+    done, quiet = {}, lambda *_: None
+    for d in _MATCHED_TO.get(m, ()): done[d] = run_one(d, data, p, seed, s, done, root=root, log=quiet)
+    return run_one(m, data, p, seed, s, done, root=root, log=quiet)
+
+def _events(rec) -> dict:
+    return json.loads(json.dumps({n: l.get('events') for n, l in (rec.get('particles') or {}).items()}))
+
+def agreement(new: dict, old: dict, tolerance: dict = RERUN_TOLERANCE) -> dict:
+    "How re-run record `new` agrees with record `old`: bit for bit on the same CPU kernels, within `tolerance` on another CPU."
+    diff = {f'{s}_{k}': abs(float(new['metrics'][s][k]) - float(old['metrics'][s][k])) for s in ('val', 'test') for k in tolerance}
+    same_run = new['stats'] == old['stats'] and _events(new) == _events(old)
+    same_cpu = old.get('cpu') is not None and old['cpu'] == new.get('cpu')
+    exact = same_run and not any(diff.values())
+    within = same_run and all(diff[f'{s}_{k}'] <= t for s in ('val', 'test') for k, t in tolerance.items())
+    return dict(ok=exact if same_cpu else within, exact=exact, same_cpu=same_cpu, same_stats_and_events=same_run, **diff)
 
 # %% ../nbs/06_case_study.ipynb #017bb728
 def frame(runs: list):
@@ -458,9 +494,28 @@ def write_reports(folder, bench=None) -> tuple:
     summ.to_csv(Path(folder)/'summary.csv'); ledger.to_csv(Path(folder)/'ledger.csv', index=False)
     return summ, ledger
 
+def _sigterm_as_interrupt():
+    "Let SIGTERM (a scheduler's kill, `timeout`) unwind like Ctrl-C, so the runner still writes meta.json."
+    import signal
+    def stop(*_): raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
+
+def rerun_main(cfg, a):
+    "`genesis-nb reproduce --rerun RUN_ID`: train one recorded configuration again and compare."
+    folder = Path(a.out)/cfg.name
+    rec = next((r for r in load_runs(folder) if r['run_id'] == a.rerun), None)
+    if rec is None: raise ValueError(f"no run {a.rerun!r} in {folder/'runs.jsonl'}; pick a run_id from that file, or point --out at the results root holding it.")
+    agr = agreement(rerun(rec, cfg, root=a.data), rec)
+    print(f"run {a.rerun} ({rec['model']}, {rec['protocol']}, seed {rec['seed']}): " + ('bit for bit' if agr['exact'] else
+          'within the cross-CPU tolerance' if agr['ok'] else 'DOES NOT AGREE') + ' with its record')
+    for k, v in agr.items(): print(f'  {k}: {v}')
+    if not agr['ok']: sys.exit(1)
+
 def reproduce_main(a, argv):
     "Run `genesis-nb reproduce`."
     cfg = STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'full']
+    if a.rerun: return rerun_main(cfg, a)
+    _sigterm_as_interrupt()
     t0 = time.time()
     folder = reproduce(cfg, out=a.out, root=a.data, argv=argv)
     _, ledger = write_reports(folder, load_bench(a.out))
@@ -477,6 +532,7 @@ def add_parser(sub):
     g.add_argument('--tiny', action='store_true', help='the seconds-long smoke version used by the tests, into OUT/tiny')
     p.add_argument('--out', default='results', help='results root folder')
     p.add_argument('--data', default=None, help='data root (default: $GENESIS_NB_DATA or data/)')
+    p.add_argument('--rerun', metavar='RUN_ID', default=None, help='train the recorded run RUN_ID of OUT/<study>/runs.jsonl again and compare it with its record')
     p.set_defaults(func=reproduce_main)
 
 # %% ../nbs/06_case_study.ipynb #da64d37f

@@ -21,8 +21,8 @@ from .cnn import count_params, count_macs
 # %% auto #0
 __all__ = ['PROTOCOLS', 'CHECKPOINT_FORMAT', 'Protocol', 'get_protocol', 'make_optimizer', 'predict', 'evaluate', 'Callback',
            'GenesisCallback', 'CheckpointError', 'save_checkpoint', 'read_checkpoint', 'load_model_state',
-           'NonFiniteLossError', 'Run', 'FitResult', 'fit', 'git_commit', 'provenance', 'model_stats', 'run_record',
-           'plot_history', 'plot_run']
+           'NonFiniteLossError', 'Run', 'FitResult', 'fit', 'git_commit', 'cpu_fingerprint', 'provenance',
+           'model_stats', 'run_record', 'plot_history', 'plot_run']
 
 # %% ../nbs/04_train.ipynb #ef36d317
 @dataclass
@@ -320,6 +320,18 @@ def git_commit(path=None) -> dict:
         return dict(commit=sha or None, dirty=dirty if sha else None)
     except (OSError, subprocess.SubprocessError): return dict(commit=None, dirty=None)
 
+def cpu_fingerprint() -> dict:
+    "What fixes the CPU kernels' floating-point results: the processor (from /proc/cpuinfo where there is one), torch's vector ISA, threads."
+    keys, info = ('vendor_id', 'model name', 'cpu family', 'model', 'stepping'), {}
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            k, _, v = (t.strip() for t in line.partition(':'))
+            if k in keys: info.setdefault(k, v)
+            if len(info) == len(keys): break
+    except OSError: pass
+    cpu = ' | '.join(info[k] for k in keys if k in info) or platform.processor() or platform.machine()
+    return dict(cpu=cpu, isa=torch.backends.cpu.get_cpu_capability(), threads=torch.get_num_threads())
+
 def provenance(argv=None) -> dict:
     "Command line, git commit, package versions, machine and date of this process."
     import importlib.metadata as md
@@ -328,7 +340,7 @@ def provenance(argv=None) -> dict:
         except md.PackageNotFoundError: return None
     return dict(command=' '.join(argv if argv is not None else sys.argv), git=git_commit(),
                 versions={p: v(p) for p in ('genesis_nb', 'torch', 'torchvision', 'numpy', 'scikit-learn')} | {'python': platform.python_version()},
-                machine=dict(platform=platform.platform(), processor=platform.machine(), cpus=os.cpu_count(), threads=torch.get_num_threads()),
+                machine=dict(platform=platform.platform(), processor=platform.machine(), cpus=os.cpu_count()) | cpu_fingerprint(),
                 date=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
 
 def model_stats(model: nn.Module) -> dict:

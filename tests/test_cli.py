@@ -46,3 +46,15 @@ def test_main_job_without_data_fails_fast(tmp_path):
     assert out.returncode == 2, out.stderr
     assert 'GENESIS_NB_DATA' in out.stderr and 'Traceback' not in out.stderr
     assert time.time() - t0 < 60
+
+def test_rerun_one_committed_record():
+    root = Path(__file__).resolve().parent.parent/'results'
+    rec = next(json.loads(l) for l in (root/'quick'/'runs.jsonl').read_text().splitlines()
+               if json.loads(l)['model'] == 'standard' and json.loads(l)['dataset'] == 'mnist')
+    out = run('reproduce', '--quick', '--out', str(root), '--rerun', rec['run_id'])
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"run {rec['run_id']} (standard" in out.stdout and 'with its record' in out.stdout and 'DOES NOT AGREE' not in out.stdout
+
+def test_rerun_of_an_unknown_run_is_refused(tmp_path):
+    out = run('reproduce', '--quick', '--out', str(tmp_path), '--rerun', 'nope')
+    assert out.returncode == 2 and "no run 'nope'" in out.stderr and 'Traceback' not in out.stderr
