@@ -14,7 +14,7 @@ import torch.nn as nn
 from .data import make_splits, load_dataset, DATASETS
 from .cnn import build_model, low_rank_cnn, count_params, dense_cnn_for_budget
 from .particles import genesis_layers, compact_model
-from .train import fit, evaluate, model_stats, provenance, predict, cpu_fingerprint
+from .train import fit, evaluate, model_stats, provenance, predict, cpu_fingerprint, progress_bar
 
 # %% auto #0
 __all__ = ['GENESIS_DEFAULTS', 'MAIN_MODELS', 'CORRUPTIONS', 'BASE', 'TINY', 'QUICK', 'FULL', 'STUDIES', 'RERUN_TOLERANCE',
@@ -160,9 +160,8 @@ def load_runs(folder) -> list[dict]:
     p = Path(folder)/'runs.jsonl'
     return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
 
-def reproduce(config: StudyConfig, out='results', root=None, log=print, argv=None) -> Path:
+def reproduce(config: StudyConfig, out='results', root=None, log=print, argv=None, progress: bool = True) -> Path:
     "Run every run of `config` not yet recorded under `out/<name>`; return the folder."
-    from tqdm.auto import tqdm
     folder = Path(out)/config.name; folder.mkdir(parents=True, exist_ok=True)
     done_ids = {r['run_id'] for r in load_runs(folder)}
     plan = [(s, p, seed) for s in config.settings for p in s.protocols for seed in s.seeds]
@@ -176,7 +175,7 @@ def reproduce(config: StudyConfig, out='results', root=None, log=print, argv=Non
     call = dict(provenance=prov, wall_time_s=0., runs_added=0); calls.append(call)
     meta.update(config=dict(name=config.name, val_size=config.val_size, settings=[asdict(s) for s in config.settings]), provenance=prov)
     t0 = time.perf_counter()
-    bar = tqdm(total=total, desc=config.name, disable=total == 0)
+    bar = progress_bar(total=total, desc=config.name, disable=total == 0 or not progress)
     quiet = lambda *_: None
     try:
         for s, protocol, seed in plan:

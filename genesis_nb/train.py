@@ -21,8 +21,8 @@ from .cnn import count_params, count_macs
 # %% auto #0
 __all__ = ['PROTOCOLS', 'CHECKPOINT_FORMAT', 'Protocol', 'get_protocol', 'make_optimizer', 'predict', 'evaluate', 'Callback',
            'GenesisCallback', 'CheckpointError', 'save_checkpoint', 'read_checkpoint', 'load_model_state',
-           'NonFiniteLossError', 'Run', 'FitResult', 'fit', 'git_commit', 'cpu_fingerprint', 'provenance',
-           'model_stats', 'run_record', 'plot_history', 'plot_run']
+           'NonFiniteLossError', 'Run', 'FitResult', 'progress_bar', 'fit', 'git_commit', 'cpu_fingerprint',
+           'provenance', 'model_stats', 'run_record', 'plot_history', 'plot_run']
 
 # %% ../nbs/04_train.ipynb #ef36d317
 @dataclass
@@ -205,6 +205,14 @@ def _set_rng_state(s):
     if torch.cuda.is_available() and s.get('cuda'): torch.cuda.set_rng_state_all(s['cuda'])
 
 # %% ../nbs/04_train.ipynb #72013f13
+def progress_bar(*args, **kw):
+    "tqdm's bar: a widget in Jupyter when ipywidgets is installed, else text (without tqdm's warning that it fell back)."
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        from tqdm.auto import tqdm
+    return tqdm(*args, **kw)
+
 def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, seed: int = 0, epochs: int | None = None,
         batch_size: int | None = None, lr: float | None = None, device: str = 'cpu', precision: str = 'fp32',
         callbacks=(), genesis: dict | None = None, checkpoint=None, checkpoint_every: int = 0, resume: bool = False,
@@ -246,14 +254,13 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
                         epoch_losses=list(run.epoch_losses))
 
     for c in cbs: c.before_fit(run)
-    from tqdm.auto import tqdm
     t_start = time.perf_counter()
     try:
         while run.epoch < p.epochs:
             model.train()
             order = epoch_order(n, seed, run.epoch)
             t_ep, losses = time.perf_counter(), run.epoch_losses
-            bar = tqdm(batches(data.train_x, data.train_y, p.batch_size, order, start=run.batch), total=spe, initial=run.batch,
+            bar = progress_bar(batches(data.train_x, data.train_y, p.batch_size, order, start=run.batch), total=spe, initial=run.batch,
                        desc=f'epoch {run.epoch + 1}/{p.epochs}', leave=False, disable=not progress)
             for xb, yb in bar:
                 run.in_step = True
