@@ -25,12 +25,18 @@ def _train_parser(sub):
     p.add_argument('--lr', type=float, default=None, help="learning rate (default: the protocol's)")
     p.add_argument('--seed', type=int, default=0, help='seed of initialisation, data order, subset and births')
     p.add_argument('--num-particles', type=int, default=16, help='particles per genesis layer (K)')
-    p.add_argument('--tau', type=float, default=0.1, help='activation threshold on the normalised scores')
+    p.add_argument('--tau', type=float, default=0.1, help="activation threshold, in units of a fresh particle's strength")
     p.add_argument('--spawn-prob', type=float, default=0.01, help='birth probability of each unborn slot per step')
     p.add_argument('--initial-particles', type=int, default=4, help='particles born at the start (0: the source\'s "all inactive")')
-    p.add_argument('--birth', choices=['random', 'gradient'], default='random', help='how a newborn is initialised')
+    p.add_argument('--birth', choices=['random', 'gradient'], default='random', help="a newborn's direction (its mix starts at 0)")
+    p.add_argument('--grace-steps', type=int, default=25, help='steps a newborn is exempt from the activation rule')
+    p.add_argument('--replace', default='conv2', help="genesis CNN: the layers made genesis, comma-separated from conv1,conv2,fc")
+    p.add_argument('--rank', type=int, default=None, help="rank of conv2 in the 'fixed-rank' control")
     p.add_argument('--gate', action=argparse.BooleanOptionalAction, default=False, help='softmax gate over particles')
-    p.add_argument('--pressure', type=float, default=1e-3, help='group-pressure strength lambda')
+    p.add_argument('--pressure', type=float, default=1e-3, help='group-lasso strength lambda of the proximal step')
+    p.add_argument('--target-params', type=int, default=None, help='end with at most this many stored parameters')
+    p.add_argument('--target-particles', type=int, default=None, help='end with at most this many live particles per layer')
+    p.add_argument('--target-by', type=float, default=0.75, help='fraction of training by which the target is reached')
     p.add_argument('--budget', type=int, default=None, help="parameter budget of 'dense-matched'")
     p.add_argument('--device', default='cpu', help="'cpu', 'cuda' or 'auto'")
     p.add_argument('--precision', choices=['fp32', 'bf16', 'fp16'], default='fp32', help='autocast precision')
@@ -50,11 +56,19 @@ def train_main(a, argv) -> dict:
     from genesis_nb.train import fit, run_record
     data = make_splits(a.dataset, train_size=a.train_size or None, val_size=a.val_size, seed=a.seed, root=a.data)
     torch.manual_seed(a.seed)
-    pk = dict(tau=a.tau, spawn_prob=a.spawn_prob, initial_particles=a.initial_particles, birth=a.birth, gate=a.gate, compile=a.compile)
-    model = build_model(a.model, budget=a.budget, num_particles=a.num_particles, **pk)
+    pk = dict(tau=a.tau, spawn_prob=a.spawn_prob, initial_particles=a.initial_particles, birth=a.birth, gate=a.gate,
+              grace_steps=a.grace_steps, compile=a.compile)
+    if a.model in ('genesis', 'genesis-two-branch') and a.replace != 'conv2':
+        pk['replace'] = tuple(r.strip() for r in a.replace.split(',') if r.strip())
+    genesis = dict(pressure=a.pressure, target_params=a.target_params, target_particles=a.target_particles, target_by=a.target_by)
+    if a.model == 'fixed-rank':   # the control has no lifecycle: no pressure, no target
+        if a.target_params or a.target_particles: raise ValueError("'fixed-rank' is the control without a lifecycle: "
+                                                                    'drop --target-params/--target-particles, set --rank.')
+        genesis = dict(pressure=0.)
+    model = build_model(a.model, budget=a.budget, rank=a.rank, num_particles=a.num_particles, **pk)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     res = fit(model, data, a.protocol, seed=a.seed, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, device=a.device,
-              precision=a.precision, genesis=dict(pressure=a.pressure), checkpoint=out/'checkpoint.ckpt', resume=a.resume,
+              precision=a.precision, genesis=genesis, checkpoint=out/'checkpoint.ckpt', resume=a.resume,
               progress=not a.no_progress)
     rec = run_record(res, model_name=a.model, data=data, seed=a.seed, argv=argv,
                      extra=dict(options={k: v for k, v in vars(a).items() if k not in ('func',)}))
@@ -63,7 +77,7 @@ def train_main(a, argv) -> dict:
     (out/'record.json').write_text(json.dumps(rec, indent=1))
     t = res.test
     print(f"test accuracy: {t['accuracy']:.4f}  macro F1: {t['f1_macro']:.4f}  stored parameters: {rec['stats']['params_stored']:,}"
-          f"  ({rec['wall_time_s']:.1f} s); record: {out/'record.json'}")
+          + (f" (target {a.target_params:,})" if a.target_params else '') + f"  ({rec['wall_time_s']:.1f} s); record: {out/'record.json'}")
     return rec
 
 # %% ../nbs/05_cli.ipynb #7d484fc3

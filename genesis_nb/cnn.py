@@ -15,7 +15,7 @@ from .theory import SeedParticleLayer, dense_params, genesis_params
 # %% auto #0
 __all__ = ['MODEL_NAMES', 'conv_out_size', 'feature_sides', 'standard_cnn', 'count_params', 'count_macs', 'TwoBranch',
            'genesis_cnn', 'dense_cnn_for_budget', 'count_params_formula', 'svd_factorise', 'low_rank_cnn',
-           'seed_listing_cnn', 'build_model']
+           'seed_listing_cnn', 'fixed_rank_cnn', 'mlp', 'build_model']
 
 # %% ../nbs/03_cnn.ipynb #606a844f
 def conv_out_size(h: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
@@ -118,10 +118,30 @@ def seed_listing_cnn(dim: int = 100, num_particles: int = 8, num_classes: int = 
     return nn.Sequential(nn.Conv2d(1, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                          SeedParticleLayer(64*13*13, dim, num_particles), nn.Linear(dim, num_classes))
 
-# %% ../nbs/03_cnn.ipynb #e46be737
-MODEL_NAMES = ('standard', 'genesis', 'genesis-two-branch', 'dense-matched', 'seed-listing')
+# %% ../nbs/03_cnn.ipynb #78a3cab8
+def fixed_rank_cnn(rank: int, c1: int = 32, c2: int = 64, num_classes: int = 10) -> nn.Sequential:
+    "The genesis CNN with the lifecycle taken out: conv2 a rank-`rank` factorisation trained from scratch."
+    if not (isinstance(rank, int) and 1 <= rank <= min(25*c1, c2)):
+        raise ValueError(f'rank must be an integer in [1, {min(25*c1, c2)}] (the rank of conv2), got {rank!r}.')
+    return genesis_cnn('replace', c1, c2, num_classes, num_particles=rank, initial_particles=rank, tau=0.,
+                       spawn_prob=0., gate=False)
 
-def build_model(name: str, *, budget: int | None = None, num_particles: int = 16, **particle_kw) -> nn.Module:
+# %% ../nbs/03_cnn.ipynb #ee860ff6
+def mlp(genesis: bool = False, widths: tuple = (300, 100), num_classes: int = 10, num_particles: int = 16,
+        **particle_kw) -> nn.Sequential:
+    "LeNet-300-100 on flattened 28×28 images; with `genesis=True` its hidden layers are `GenesisLinear`."
+    from genesis_nb.particles import GenesisLinear
+    sizes, layers = (784, *widths), [nn.Flatten()]
+    for n, m in zip(sizes[:-1], sizes[1:]):
+        layers += [GenesisLinear(n, m, num_particles=num_particles, **particle_kw) if genesis else nn.Linear(n, m), nn.ReLU()]
+    return nn.Sequential(*layers, nn.Linear(sizes[-1], num_classes))
+
+# %% ../nbs/03_cnn.ipynb #e46be737
+MODEL_NAMES = ('standard', 'genesis', 'genesis-two-branch', 'dense-matched', 'seed-listing', 'fixed-rank', 'mlp',
+               'genesis-mlp')
+
+def build_model(name: str, *, budget: int | None = None, rank: int | None = None, num_particles: int = 16,
+                **particle_kw) -> nn.Module:
     "Build a model by name: one of `MODEL_NAMES`; `budget` sizes 'dense-matched'; the rest configures genesis layers."
     if name == 'standard': return standard_cnn()
     if name == 'genesis': return genesis_cnn('replace', num_particles=num_particles, **particle_kw)
@@ -129,5 +149,10 @@ def build_model(name: str, *, budget: int | None = None, num_particles: int = 16
     if name == 'dense-matched':
         if budget is None: raise ValueError("'dense-matched' needs budget=<number of parameters>.")
         return dense_cnn_for_budget(budget)
+    if name == 'fixed-rank':
+        if rank is None: raise ValueError("'fixed-rank' needs rank=<particles of conv2>.")
+        return fixed_rank_cnn(rank)
+    if name == 'mlp': return mlp()
+    if name == 'genesis-mlp': return mlp(genesis=True, num_particles=num_particles, **particle_kw)
     if name == 'seed-listing': return seed_listing_cnn()  # the listing's own sizes: K = 8 particles of dim 100
     raise ValueError(f'unknown model {name!r}; choose one of {list(MODEL_NAMES)}.')

@@ -6,43 +6,49 @@
 from __future__ import annotations
 import math
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 
 from .theory import genesis_params, dense_params
 
 # %% auto #0
 __all__ = ['activation_scores', 'particle_forward', 'GenesisLayer', 'compiled_particle_forward', 'GenesisConv2d', 'GenesisLinear',
-           'spawn', 'lifecycle_step', 'genesis_layers', 'freeze_inactive', 'group_penalty', 'model_group_penalty',
-           'annealed_temperature', 'set_temperature', 'GatedParticles', 'compact', 'fold', 'compact_model',
-           'fold_model', 'particle_loop_forward', 'lifecycle_frame', 'plot_lifecycle', 'lifecycle_state',
+           'genesis_layers', 'freeze_inactive', 'annealed_temperature', 'set_temperature', 'GatedParticles', 'compact',
+           'fold', 'compact_model', 'fold_model', 'particle_cost', 'stored_params', 'size_bounds', 'SizeController',
+           'cut_weakest', 'particle_loop_forward', 'lifecycle_frame', 'plot_lifecycle', 'lifecycle_state',
            'load_lifecycle_state']
 
 # %% ../nbs/02_particles.ipynb #aa1606b0
 _MASKED_LOGIT = -1e4  # exp(-1e4) underflows to exactly 0: masked particles get no weight and no gradient
 
-def activation_scores(particles: torch.Tensor, mix: torch.Tensor, response: torch.Tensor, born: torch.Tensor):
-    "Normalised weight and response scores $(s^W, s^X)$ of each particle; `response` is $(B, K, …)$."
+def activation_scores(
+    particles: torch.Tensor,  # the particle bank $P$, `(K, …)`
+    mix: torch.Tensor,        # the mixing coefficients $A$, `(C_out, K)`
+    response: torch.Tensor,   # the particles' responses $r = P \circledast x$, `(B, K, …)`
+    x_rms: torch.Tensor,      # rms of the layer's input on this batch
+    strength_ref: float,      # the reference strength $\rho$ of a freshly initialised particle
+):
+    "Weight and response scores $(s^W, s^X)$ of each particle, in units of a fresh particle's strength."
     with torch.no_grad():
         K = particles.shape[0]
         a = mix.detach().float().norm(dim=0)
-        w = particles.detach().float().reshape(K, -1).norm(dim=1) * a
+        sw = particles.detach().float().reshape(K, -1).norm(dim=1) * a / strength_ref
         dims = [d for d in range(response.dim()) if d != 1]
-        x = response.detach().float().pow(2).mean(dims).sqrt() * a
-        nb = born.sum().clamp(min=1)
-        sw = w / ((w*born).sum()/nb + 1e-12)
-        sx = x / ((x*born).sum()/nb + 1e-12)
+        sx = response.detach().float().pow(2).mean(dims).sqrt() * a / (x_rms.float() * strength_ref + 1e-12)
     return sw, sx
 
-def particle_forward(x, particles, mix, bias, gate_weight, gate_bias, born, active, temperature,
-                     tau: float, stride=1, padding=0, conv: bool = True, update_mask: bool = False):
-    "The genesis layer as one pure function. Returns `(y, active)`; with `update_mask` the activation rule recomputes `active`."
+# %% ../nbs/02_particles.ipynb #d5587c43
+def particle_forward(x, particles, mix, bias, gate_weight, gate_bias, settled, active, temperature, tau: float,
+                     strength_ref: float = 1., stride=1, padding=0, conv: bool = True, update_mask: bool = False):
+    "The genesis layer as one pure function. Returns `(y, active)`; with `update_mask` the rule may switch settled particles off."
     r = F.conv2d(x, particles, None, stride, padding) if conv else F.linear(x, particles)
     if update_mask:
-        sw, sx = activation_scores(particles, mix, r, born)
-        active = born & (torch.maximum(sw, sx) >= tau)
+        sw, sx = activation_scores(particles, mix, r, x.detach().float().pow(2).mean().sqrt(), strength_ref)
+        active = active & (~settled | (torch.maximum(sw, sx) >= tau))
     m = active.to(r.dtype)
     if gate_weight is not None:
         pooled = x.mean((2, 3)) if conv else x
@@ -57,26 +63,33 @@ def particle_forward(x, particles, mix, bias, gate_weight, gate_bias, born, acti
 def _check(cond, msg):
     if not cond: raise ValueError(msg)
 
+def _is_int(v): return isinstance(v, int) and not isinstance(v, bool)
+
 class GenesisLayer(nn.Module):
     "Base class of the genesis layers: a bank of `num_particles` shared particles with a birth/activation lifecycle."
     conv = False
     def __init__(self, fan_in: int, out_features: int, particle_shape: tuple, gate_in: int, *,
                  num_particles: int, tau: float, spawn_prob: float, gate: bool = True,
-                 initial_particles: int | None = None, birth: str = 'random', bias: bool = True,
-                 rate_momentum: float = 0.99, compile: bool = False):
+                 initial_particles: int | None = None, birth: str = 'random', grace_steps: int = 25,
+                 bias: bool = True, rate_momentum: float = 0.99, compile: bool = False):
         super().__init__()
-        _check(isinstance(num_particles, int) and num_particles >= 1, f'num_particles must be an integer >= 1, got {num_particles!r}.')
-        _check(tau >= 0, f'tau must be >= 0 (0 keeps every born particle active), got {tau!r}.')
+        _check(_is_int(num_particles) and num_particles >= 1, f'num_particles must be an integer >= 1, got {num_particles!r}.')
+        _check(math.isfinite(tau) and tau >= 0, f'tau must be a finite number >= 0 (0 never switches a particle off), got {tau!r}.')
+        _check(_is_int(grace_steps) and grace_steps >= 0, f'grace_steps must be an integer >= 0, got {grace_steps!r}.')
         _check(0 <= spawn_prob <= 1, f'spawn_prob must lie in [0, 1], got {spawn_prob!r}.')
         _check(birth in ('random', 'gradient'), f"birth must be 'random' or 'gradient', got {birth!r}.")
         _check(0 <= rate_momentum < 1, f'rate_momentum must lie in [0, 1), got {rate_momentum!r}.')
         K = num_particles
         init = K if initial_particles is None else initial_particles
-        _check(isinstance(init, int) and 0 <= init <= K, f'initial_particles must be an integer in [0, num_particles={K}], got {initial_particles!r}.')
+        _check(_is_int(init) and 0 <= init <= K, f'initial_particles must be an integer in [0, num_particles={K}], got {initial_particles!r}.')
         self.fan_in, self.out_features, self.num_particles = fan_in, out_features, K
         self.tau, self.spawn_prob, self.birth, self.rate_momentum = float(tau), float(spawn_prob), birth, rate_momentum
+        self.grace_steps = grace_steps
         self.particles = nn.Parameter(torch.randn(K, *particle_shape) / math.sqrt(fan_in))
         self.mix_scale = 1/math.sqrt(3*max(init, 1))  # per-entry std of A: Var W = |born|·(1/n)·(1/3|born|) = 1/3n
+        # fixed references: expected initial norms of p_k and a_k, a fresh particle's strength, the group weight
+        self.particle_ref, self.mix_ref = 1.0, math.sqrt(out_features) * self.mix_scale
+        self.strength_ref, self.group_weight = self.particle_ref * self.mix_ref, math.sqrt(fan_in + out_features)
         self.mix = nn.Parameter(torch.randn(out_features, K) * self.mix_scale)
         self.bias = nn.Parameter(torch.empty(out_features).uniform_(-1/math.sqrt(fan_in), 1/math.sqrt(fan_in))) if bias else None
         self.gate = nn.Linear(gate_in, K) if gate else None
@@ -87,6 +100,7 @@ class GenesisLayer(nn.Module):
         self.register_buffer('activation_rate', born.float())
         self.register_buffer('temperature', torch.tensor(1.0))
         self.register_buffer('steps', torch.tensor(0))
+        self.register_buffer('settled_from', torch.zeros(K, dtype=torch.long))  # step from which the rule applies
         self.history, self.events = [], []  # per-step (step, born, active); (step, event, slot)
         self.compile = compile
         self._last_active, self._x, self._gy = self.active.tolist(), None, None
@@ -103,6 +117,11 @@ class GenesisLayer(nn.Module):
         return (f'{self.fan_in}->{self.out_features}, num_particles={self.num_particles}, tau={self.tau}, '
                 f'spawn_prob={self.spawn_prob}, gate={self.has_gate}, born={self.num_born}, active={self.num_active}')
 
+    @property
+    def settled(self) -> torch.Tensor:
+        "Born particles past their grace period: the ones the activation rule may switch off."
+        return self.born & (self.steps >= self.settled_from)
+
 # %% ../nbs/02_particles.ipynb #1db38ac6
 _compiled = None
 def compiled_particle_forward():
@@ -118,9 +137,10 @@ def _forward(self, x):
     if not self.conv and x.dim() != 2: lead, x = x.shape[:-1], x.reshape(-1, x.shape[-1])
     fn = compiled_particle_forward() if self.compile else particle_forward
     gw, gb = (self.gate.weight, self.gate.bias) if self.has_gate else (None, None)
-    y, active = fn(x, self.particles, self.mix, self.bias, gw, gb, self.born, self.active, self.temperature,
-                   self.tau, *self._conv_args(), conv=self.conv, update_mask=self.training)
-    if self.training:
+    measure = self.training and x.shape[0] > 0
+    y, active = fn(x, self.particles, self.mix, self.bias, gw, gb, self.settled, self.active, self.temperature,
+                   self.tau, self.strength_ref, *self._conv_args(), conv=self.conv, update_mask=measure)
+    if measure:
         self.active.copy_(active)
         if self.birth == 'gradient' and not bool(self.born.all()) and y.requires_grad:
             self._x = x.detach()
@@ -171,59 +191,56 @@ class GenesisLinear(GenesisLayer):
             raise ValueError(f'GenesisLinear expected input with last dimension {self.in_features}, got shape {tuple(x.shape)}.')
 
 # %% ../nbs/02_particles.ipynb #a711a1a5
-def _ref_norms(self):
-    "Mean particle and mixing-column norms of born particles (initial scales when none is born)."
-    pn = self.particles.detach().reshape(self.num_particles, -1).norm(dim=1)
-    an = self.mix.detach().norm(dim=0)
-    if self.num_born == 0: return 1.0, math.sqrt(self.out_features) * self.mix_scale
-    return pn[self.born].mean().item(), an[self.born].mean().item()
-
 def _dense_grad(self):
     "Gradient of the loss w.r.t. the dense weight this layer stands for, from the kept input and output gradient."
     if self._x is None or self._gy is None: return None
     if self.conv:
-        G = torch.nn.grad.conv2d_weight(self._x, (self.out_features, *self.particles.shape[1:]), self._gy.to(self._x.dtype),
-                                        self.stride, self.padding)
+        G = torch.nn.grad.conv2d_weight(self._x, (self.out_features, *self.particles.shape[1:]),
+                                        self._gy.to(self._x.dtype), self.stride, self.padding)
         return G.reshape(self.out_features, -1)
     return self._gy.to(self._x.dtype).T @ self._x
 
+# %% ../nbs/02_particles.ipynb #1ff1b28e
+@patch
 @torch.no_grad()
-def spawn(self, slots):
-    "Give birth to the particles in `slots` (indices of unborn slots), initialised by the layer's birth rule."
+def spawn(self: GenesisLayer, slots):
+    "Give birth to the particles in `slots` (unborn slots): unit-norm direction by the birth rule, zero mixing column."
     slots = [int(s) for s in slots]
     if not slots: return
-    pn, an = _ref_norms(self)
     G = _dense_grad(self) if self.birth == 'gradient' else None
-    if G is not None and G.abs().sum() > 0:
-        U, S, Vh = torch.linalg.svd(G.float(), full_matrices=False)
+    if G is not None and bool(G.abs().sum() > 0): Vh = torch.linalg.svd(G.float(), full_matrices=False)[2]
+    else: Vh = None
     for i, k in enumerate(slots):
-        if G is not None and G.abs().sum() > 0:
-            j = min(i, len(S) - 1)  # several newborns in one step take successive singular pairs
-            p, a = Vh[j], -U[:, j]
-        else:
-            p, a = torch.randn(self.fan_in), torch.randn(self.out_features)
-        self.particles[k] = (p/p.norm()*pn).reshape(self.particles.shape[1:]).to(self.particles.dtype)
-        self.mix[:, k] = (a/a.norm()*an).to(self.mix.dtype)
+        p = Vh[min(i, len(Vh) - 1)] if Vh is not None else torch.randn(self.fan_in)  # several newborns: next singular vectors
+        self.particles[k] = (p / p.norm() * self.particle_ref).reshape(self.particles.shape[1:]).to(self.particles.dtype)
+        self.mix[:, k] = 0.
         if self.has_gate: self.gate.weight[k] = 0.; self.gate.bias[k] = 0.
-        self.born[k] = True
+        self.born[k], self.active[k] = True, True
+        self.settled_from[k] = self.steps + self.grace_steps
         self.events.append((int(self.steps), 'birth', k))
 
+# %% ../nbs/02_particles.ipynb #8f38bded
+@patch
 @torch.no_grad()
-def lifecycle_step(self):
-    "One training step's bookkeeping: births with probability `spawn_prob`, activation-rate average, events and history."
+def lifecycle_step(self: GenesisLayer, births: bool = True):
+    "One training step's bookkeeping: deactivation events, activation-rate average, births, history."
     if not self.training: return  # eval mode is deterministic: no births, no bookkeeping
-    act = self.active.tolist()
-    for k, (a0, a1) in enumerate(zip(self._last_active, act)):
-        if a0 != a1: self.events.append((int(self.steps), 'activate' if a1 else 'deactivate', k))
+    for k, (a0, a1) in enumerate(zip(self._last_active, self.active.tolist())):
+        if a0 and not a1: self.events.append((int(self.steps), 'deactivate', k))
     self.activation_rate.mul_(self.rate_momentum).add_(self.active.float(), alpha=1 - self.rate_momentum)
     unborn = (~self.born).nonzero().squeeze(1)
-    if self.spawn_prob > 0 and len(unborn):
-        spawn(self, unborn[torch.rand(len(unborn)) < self.spawn_prob])
+    if births and self.spawn_prob > 0 and len(unborn):
+        self.spawn(unborn[torch.rand(len(unborn)) < self.spawn_prob])
     self.steps += 1
     self.history.append((int(self.steps), self.num_born, self.num_active))
-    self._last_active, self._x, self._gy = act, None, None
+    self._last_active, self._x, self._gy = self.active.tolist(), None, None
 
-GenesisLayer.spawn, GenesisLayer.lifecycle_step = spawn, lifecycle_step
+# %% ../nbs/02_particles.ipynb #3e7b08a8
+@patch
+@torch.no_grad()
+def deactivate(self: GenesisLayer, slots):
+    "Switch the particles in `slots` off for good."
+    for k in slots: self.active[int(k)] = False
 
 # %% ../nbs/02_particles.ipynb #302f58d9
 def genesis_layers(model: nn.Module) -> list[tuple[str, GenesisLayer]]:
@@ -257,19 +274,30 @@ def freeze_inactive(model: nn.Module, optimizer: torch.optim.Optimizer):
                 if k not in st and torch.is_tensor(v) and v.shape == p.shape: v.index_fill_(dim, idx, 0)
 
 # %% ../nbs/02_particles.ipynb #5ff9ac9a
-def group_penalty(self) -> torch.Tensor:
-    "The layer's group-lasso pressure $\\Omega$ over its active particles (differentiable)."
+@patch
+def group_norms(self: GenesisLayer) -> torch.Tensor:
+    "Each particle's group norm $\\nu_k$, in units of the initial norms $(\\rho_p, \\rho_a)$."
     K = self.num_particles
-    pn = self.particles.reshape(K, -1).norm(dim=1)
-    an = self.mix.norm(dim=0) / math.sqrt(self.out_features/(3*K))
-    return ((pn + an) * self.active.to(pn.dtype)).sum() / (2*K)
+    return ((self.particles.reshape(K, -1).norm(dim=1) / self.particle_ref)**2
+            + (self.mix.norm(dim=0) / self.mix_ref)**2).sqrt()
 
-def model_group_penalty(model: nn.Module) -> torch.Tensor:
-    "Sum of `group_penalty` over the genesis layers of `model` (0 when it has none)."
-    terms = [l.group_penalty() for _, l in genesis_layers(model)]
-    return torch.stack(terms).sum() if terms else torch.zeros(())
+# %% ../nbs/02_particles.ipynb #7c3fc181
+@patch
+def group_penalty(self: GenesisLayer) -> torch.Tensor:
+    "The layer's group-lasso term $\\Omega = w\\sum_{k\\in M}\\nu_k$ over its active particles (what `shrink` minimises)."
+    return self.group_weight * (self.group_norms() * self.active.to(self.particles.dtype)).sum()
 
-GenesisLayer.group_penalty = group_penalty
+# %% ../nbs/02_particles.ipynb #15067396
+@patch
+@torch.no_grad()
+def shrink(self: GenesisLayer, step: float):
+    "The proximal step of `step`$\\cdot\\Omega$ on the active particles; the strongest is spared, so a layer keeps one."
+    nu = self.group_norms()
+    f = (1 - step * self.group_weight / nu.clamp_min(1e-30)).clamp_min(0)
+    spared = ~self.active
+    if bool(self.active.any()): spared[torch.where(self.active, nu, torch.full_like(nu, -1.)).argmax()] = True
+    f = torch.where(spared, torch.ones_like(f), f).to(self.particles.dtype)
+    self.particles.mul_(f.view(-1, *[1]*(self.particles.dim() - 1))); self.mix.mul_(f)
 
 # %% ../nbs/02_particles.ipynb #a35c7cf8
 def annealed_temperature(step: int, anneal_steps: int, t0: float = 30.) -> float:
@@ -299,7 +327,7 @@ class GatedParticles(nn.Module):
         lead = None
         if not self.conv and x.dim() != 2: lead, x = x.shape[:-1], x.reshape(-1, x.shape[-1])
         y, _ = particle_forward(x, self.particles, self.mix, self.bias, self.gate.weight, self.gate.bias, self.live,
-                                self.live, self.temperature, 0., self.stride, self.padding, conv=self.conv)
+                                self.live, self.temperature, 0., 1., self.stride, self.padding, conv=self.conv)
         return y if lead is None else y.reshape(*lead, y.shape[-1])
 
 def _kept(self):
@@ -363,6 +391,73 @@ def fold_model(model: nn.Module) -> nn.Module:
     "A copy of `model` with every (gate-off) genesis layer folded into a dense layer (eval mode)."
     if isinstance(model, GenesisLayer): return model.fold().eval()
     return _replace_layers(model, lambda l: l.fold()).eval()
+
+# %% ../nbs/02_particles.ipynb #884f9c78
+def particle_cost(layer: GenesisLayer) -> int:
+    "Stored parameters one live particle adds to the compacted layer: $n + C_\\text{out}$ (+ $C_\\text{in} + 1$ with the gate)."
+    return layer.fan_in + layer.out_features + (layer.gate.in_features + 1 if layer.has_gate else 0)
+
+# %% ../nbs/02_particles.ipynb #8cd1a7e8
+def stored_params(
+    model: nn.Module,        # a model with genesis layers (or one genesis layer)
+    live: dict | None = None # particles alive per layer name (default: each layer's active count)
+) -> int:
+    "Parameters that `compact_model(model)` stores, computed from the masks without compacting."
+    layers = genesis_layers(model)
+    inside = {id(p) for _, l in layers for p in l.parameters()}
+    total = sum(p.numel() for p in model.parameters() if id(p) not in inside)
+    for name, l in layers:
+        k = l.num_active if live is None else live[name]
+        total += k * particle_cost(l) + (l.out_features if l.bias is not None else 0)
+    return total
+
+# %% ../nbs/02_particles.ipynb #46dc417a
+def size_bounds(model: nn.Module) -> tuple[int, int]:
+    "The fewest (one live particle per genesis layer) and the most (every slot live) stored parameters of `model`."
+    layers = genesis_layers(model)
+    return (stored_params(model, {n: 1 for n, _ in layers}), stored_params(model, {n: l.num_particles for n, l in layers}))
+
+# %% ../nbs/02_particles.ipynb #61007d86
+@dataclass
+class SizeController:
+    "Steers the pressure $\\lambda$ so that a size follows a line from `start` down to `target`, reached at step `deadline`."
+    target: float         # the size to reach (stored parameters, or live particles)
+    start: float          # the size the line starts from (every slot live)
+    deadline: int         # the step at which the line reaches `target`
+    lam: float = 1e-2     # the pressure now
+    gain: float = 0.05    # relative change of the pressure per step ($\gamma$)
+    lam_min: float = 1e-4
+    lam_max: float = 1e3
+
+    def goal(self, step: int) -> float:
+        "The size the line asks for at `step`."
+        return self.start + (self.target - self.start) * min(step / max(self.deadline, 1), 1.)
+
+    def update(self, step: int, size: float) -> float:
+        "The new pressure after a step that ends at `size`."
+        f = (1 + self.gain) if size > self.goal(step) else 1 / (1 + self.gain)
+        self.lam = min(max(self.lam * f, self.lam_min), self.lam_max)
+        return self.lam
+
+# %% ../nbs/02_particles.ipynb #00f9cc39
+@patch
+def strengths(self: GenesisLayer) -> torch.Tensor:
+    "Each particle's weight score $s^W_k = \\lVert p_k\\rVert\\lVert a_k\\rVert/\\rho$."
+    K = self.num_particles
+    return self.particles.detach().reshape(K, -1).norm(dim=1) * self.mix.detach().norm(dim=0) / self.strength_ref
+
+# %% ../nbs/02_particles.ipynb #a93a7bc2
+@torch.no_grad()
+def cut_weakest(layers: list, too_big) -> list[tuple[int, int]]:
+    "Switch off the weakest live particles of `layers` (each keeps one) while `too_big()`; returns `(layer index, slot)`s."
+    cut = []
+    while too_big():
+        live = [(float(l.strengths()[k]), i, int(k)) for i, l in enumerate(layers) if l.num_active > 1
+                for k in l.active.nonzero().squeeze(1)]
+        if not live: break
+        _, i, k = min(live)
+        layers[i].deactivate([k]); cut.append((i, k))
+    return cut
 
 # %% ../nbs/02_particles.ipynb #0b52ab90
 def particle_loop_forward(layer: GenesisLayer, x: torch.Tensor) -> torch.Tensor:

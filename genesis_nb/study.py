@@ -18,11 +18,11 @@ from .train import fit, evaluate, model_stats, provenance, predict, cpu_fingerpr
 
 # %% auto #0
 __all__ = ['GENESIS_DEFAULTS', 'MAIN_MODELS', 'CORRUPTIONS', 'BASE', 'TINY', 'QUICK', 'FULL', 'STUDIES', 'RERUN_TOLERANCE',
-           'Setting', 'StudyConfig', 'corrupt', 'corrupted_test_sets', 'run_one', 'load_runs', 'reproduce',
-           'ablation_settings', 'find_setting', 'rerun', 'agreement', 'frame', 'bootstrap_ci', 'paired', 'settings_of',
-           'claims_ledger', 'results_folder', 'summary_table', 'plot_pareto', 'plot_robustness', 'ablation_table',
-           'headline_table', 'load_bench', 'write_reports', 'rerun_main', 'reproduce_main', 'add_parser', 'md_table',
-           'completeness', 'ablation_findings', 'findings']
+           'BIRTH_NONINFERIORITY_MARGIN', 'Setting', 'StudyConfig', 'corrupt', 'corrupted_test_sets', 'run_one',
+           'load_runs', 'reproduce', 'ablation_settings', 'find_setting', 'rerun', 'agreement', 'frame', 'bootstrap_ci',
+           'paired', 'settings_of', 'paired_noninferiority', 'claims_ledger', 'results_folder', 'summary_table',
+           'plot_pareto', 'plot_robustness', 'ablation_table', 'headline_table', 'load_bench', 'write_reports',
+           'rerun_main', 'reproduce_main', 'add_parser', 'md_table', 'completeness', 'ablation_findings', 'findings']
 
 # %% ../nbs/06_case_study.ipynb #e416d20c
 GENESIS_DEFAULTS = dict(num_particles=16, tau=0.1, spawn_prob=0.01, initial_particles=4, birth='random', gate=False, pressure=1e-3)
@@ -113,6 +113,7 @@ def _record(res, name, data, seed, setting, extra=None, robustness=True, root=No
                genesis=setting.genesis, epochs=res.protocol.epochs, cpu=cpu_fingerprint(),
                metrics=dict(val=res.val, test=res.test, train={k: res.train[k] for k in ('loss', 'accuracy', 'f1_macro')}),
                history=res.history, stats=model_stats(res.model), wall_time_s=res.wall_time, steps=res.steps,
+               lifecycle=res.lifecycle,
                particles={n: dict(born=l.num_born, active=l.num_active, history=l.history[::max(1, len(l.history)//100)],
                                   events=l.events[:500]) for n, l in genesis_layers(res.model)})
     if robustness: rec['robustness'] = _robustness(compact_model(res.model) if genesis_layers(res.model) else res.model, data.name, data.test_y, root)
@@ -309,6 +310,18 @@ def settings_of(df):
     "The main settings (data set, size, protocol) present in `df`."
     m = df[df.tag == 'main']
     return sorted({(r.dataset, int(r.train_size), r.protocol) for r in m.itertuples()})
+
+# %% ../nbs/06_case_study.ipynb #fdee58bf
+BIRTH_NONINFERIORITY_MARGIN = 0.01  # gradient births "not worse" than random: 1 pp of validation accuracy (fixed before the runs)
+
+def paired_noninferiority(d, margin: float, alpha: float = 0.05) -> dict:
+    "Is the mean of paired differences `d` (a − b) above `-margin`? One-sided paired-t lower bound at level 1 − `alpha`."
+    import numpy as np
+    from scipy import stats
+    d = np.asarray(d, dtype=float)
+    if len(d) < 2: raise ValueError(f'a paired test needs at least 2 pairs, got {len(d)}.')
+    lower = d.mean() - stats.t.ppf(1 - alpha, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return dict(n=len(d), mean=float(d.mean()), lower=float(lower), margin=margin, non_inferior=bool(lower > -margin))
 
 # %% ../nbs/06_case_study.ipynb #29474ffe
 def _status(c: dict, sign: int) -> str:

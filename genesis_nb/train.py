@@ -9,13 +9,15 @@ from contextlib import contextmanager, nullcontext, ExitStack
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
+from fastcore.basics import patch
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from .data import Splits, batches, epoch_order
-from .particles import (genesis_layers, model_group_penalty, freeze_inactive, annealed_temperature,
-                                  set_temperature, compact_model, plot_lifecycle)
+from .particles import (genesis_layers, freeze_inactive, annealed_temperature, set_temperature,
+                                  compact_model, plot_lifecycle, stored_params, size_bounds, SizeController, cut_weakest)
 from .cnn import count_params, count_macs
 
 # %% auto #0
@@ -109,25 +111,101 @@ class Callback:
     def state_dict(self) -> dict: return {}
     def load_state_dict(self, state: dict): pass
 
+# %% ../nbs/04_train.ipynb #6b9578e7
+def _is_count(v): return isinstance(v, int) and not isinstance(v, bool) and v >= 1
+
 class GenesisCallback(Callback):
-    "Genesis training: temperature annealing, group pressure `pressure`·Ω, freeze of inactive particles, births."
-    def __init__(self, pressure: float = 1e-3, t0: float = 30., anneal_frac: float = 0.3):
-        if pressure < 0: raise ValueError(f'pressure must be >= 0, got {pressure}.')
+    "Genesis training: gate temperature, freeze, proximal group pressure (steered to a size target if set), lifecycle."
+    def __init__(self,
+                 pressure: float = 1e-3,               # group-lasso strength $\lambda$ (the starting value under a target)
+                 t0: float = 30.,                      # initial gate temperature
+                 anneal_frac: float = 0.3,             # fraction of training over which the temperature falls to 1
+                 target_params: int | None = None,     # at most this many stored parameters at the end
+                 target_particles: int | None = None,  # at most this many live particles in each genesis layer at the end
+                 target_by: float = 0.75):             # fraction of training by which the target is reached
+        if not (math.isfinite(pressure) and pressure >= 0): raise ValueError(f'pressure must be a finite number >= 0, got {pressure}.')
         if not 0 <= anneal_frac <= 1: raise ValueError(f'anneal_frac must lie in [0, 1], got {anneal_frac}.')
+        if not 0 < target_by <= 1: raise ValueError(f'target_by must lie in (0, 1], got {target_by}.')
+        if target_params is not None and target_particles is not None:
+            raise ValueError('give target_params or target_particles, not both.')
+        for nm, v in dict(target_params=target_params, target_particles=target_particles).items():
+            if v is not None and not _is_count(v): raise ValueError(f'{nm} must be an integer >= 1, got {v!r}.')
         self.pressure, self.t0, self.anneal_frac = pressure, t0, anneal_frac
-    def before_fit(self, run): self.layers = [l for _, l in genesis_layers(run.model)]
-    def before_batch(self, run):
-        set_temperature(run.model, annealed_temperature(run.step, int(self.anneal_frac*run.total_steps), self.t0))
-    def loss(self, run, loss):
-        return loss + self.pressure * model_group_penalty(run.model).to(loss.dtype) if self.pressure else loss
-    def around_step(self, run): return freeze_inactive(run.model, run.optimizer)
-    def after_step(self, run):
-        for l in self.layers: l.lifecycle_step()
-    def state_dict(self): return {n: l.lifecycle_state() for n, l in genesis_layers(self._model)} if hasattr(self, '_model') else {}
-    def bind(self, model): self._model = model; return self
-    def load_state_dict(self, state):
-        for n, l in genesis_layers(self._model):
-            if n in state: l.load_lifecycle_state(state[n])
+        self.target_params, self.target_particles, self.target_by = target_params, target_particles, target_by
+        self.controller, self.trace, self._restored_pressure = None, [], None
+
+# %% ../nbs/04_train.ipynb #3d3965e8
+@patch
+def before_fit(self: GenesisCallback, run):
+    named = genesis_layers(run.model)
+    self.layers = [l for _, l in named]
+    own = {id(t) for l in self.layers for t in l.parameters()}
+    self.group = next((i for i, g in enumerate(run.optimizer.param_groups) if any(id(t) in own for t in g['params'])), None)
+    if self.target_params is None and self.target_particles is None: return
+    if not self.layers: raise ValueError('a size target needs a model with genesis layers; this one has none.')
+    if self.target_params is not None:
+        lo, hi = size_bounds(run.model)
+        if self.target_params < lo:
+            raise ValueError(f'target_params={self.target_params:,} is below the smallest this model can be: {lo:,} stored '
+                             'parameters (one live particle in each genesis layer). Ask for at least that many, or put '
+                             'genesis layers in more places (replace=...).')
+        target = self.target_params
+    else: target, hi = sum(min(self.target_particles, l.num_particles) for l in self.layers), sum(l.num_particles for l in self.layers)
+    lam = self._restored_pressure if self._restored_pressure is not None else max(self.pressure, 1e-3)
+    self.controller = SizeController(target, hi, max(1, round(self.target_by * run.total_steps)), lam=lam)
+
+# %% ../nbs/04_train.ipynb #88fd1da5
+@patch
+def size(self: GenesisCallback, model) -> int:
+    "The size the target is about: stored parameters, or live particles over all genesis layers."
+    return stored_params(model) if self.target_particles is None else sum(l.num_active for l in self.layers)
+
+@patch
+def after_step(self: GenesisCallback, run):
+    lam = self.controller.lam if self.controller else self.pressure
+    if lam > 0 and self.group is not None:
+        for l in self.layers: l.shrink(run.optimizer.param_groups[self.group]['lr'] * lam)
+    done, births = run.step + 1, True
+    if self.controller:
+        self.controller.update(done, self.size(run.model))
+        if done >= self.controller.deadline:
+            births = False
+            if self.target_params is not None: cut_weakest(self.layers, lambda: stored_params(run.model) > self.target_params)
+            else:
+                for l in self.layers: cut_weakest([l], lambda: l.num_active > self.target_particles)
+    for l in self.layers: l.lifecycle_step(births=births)
+    self.trace.append((done, lam, self.size(run.model)))
+
+# %% ../nbs/04_train.ipynb #7f2bd7b7
+@patch
+def before_batch(self: GenesisCallback, run):
+    set_temperature(run.model, annealed_temperature(run.step, int(self.anneal_frac*run.total_steps), self.t0))
+
+@patch
+def around_step(self: GenesisCallback, run): return freeze_inactive(run.model, run.optimizer)
+
+@patch
+def bind(self: GenesisCallback, model): self._model = model; return self
+
+@patch
+def state_dict(self: GenesisCallback) -> dict:
+    layers = {n: l.lifecycle_state() for n, l in genesis_layers(self._model)} if hasattr(self, '_model') else {}
+    return dict(layers=layers, pressure=self.controller.lam if self.controller else self.pressure, trace=list(self.trace))
+
+@patch
+def load_state_dict(self: GenesisCallback, state: dict):
+    for n, l in genesis_layers(self._model):
+        if n in state.get('layers', {}): l.load_lifecycle_state(state['layers'][n])
+    self._restored_pressure, self.trace = state.get('pressure'), [tuple(t) for t in state.get('trace', [])]
+
+@patch
+def summary(self: GenesisCallback, points: int = 200) -> dict:
+    "What the run record keeps: the target, the final pressure and size, and the trace thinned to about `points` rows."
+    every = max(1, len(self.trace) // points)
+    return dict(target_params=self.target_params, target_particles=self.target_particles, target_by=self.target_by,
+                deadline=self.controller.deadline if self.controller else None,
+                pressure_final=self.controller.lam if self.controller else self.pressure,
+                size_final=self.trace[-1][2] if self.trace else None, trace=[list(t) for t in self.trace[::every]])
 
 # %% ../nbs/04_train.ipynb #9d1ef753
 CHECKPOINT_FORMAT = 'genesis_nb-checkpoint-v1'
@@ -192,6 +270,7 @@ class FitResult:
     wall_time: float
     steps: int
     protocol: Protocol
+    lifecycle: dict | None = None  # the genesis callback's summary (target, pressure, size trace)
 
 def _resolve_device(device):
     if device == 'auto': return 'cuda' if torch.cuda.is_available() else 'cpu'
@@ -305,7 +384,8 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
     val = evaluate(model, data.val_x, data.val_y, device=device, precision=precision)
     test = evaluate(model, data.test_x, data.test_y, device=device, precision=precision, confusion=True) if eval_test else {}
     train = evaluate(model, data.train_x, data.train_y, device=device, precision=precision)
-    return FitResult(model, history, val, test, train, wall, run.step, p)
+    life = next((c.summary() for c in cbs if isinstance(c, GenesisCallback)), None)
+    return FitResult(model, history, val, test, train, wall, run.step, p, life)
 
 _COLS = [('epoch', '{:>5}'), ('train_loss', '{:>10.4f}'), ('val_loss', '{:>8.4f}'), ('val_accuracy', '{:>12.4f}'),
          ('val_f1_macro', '{:>12.4f}'), ('active', '{:>6}'), ('seconds', '{:>7.1f}')]
@@ -365,8 +445,11 @@ def run_record(result: FitResult, *, model_name: str, data: Splits, seed: int, a
     return dict(model=model_name, dataset=data.name, protocol=asdict(result.protocol), seed=seed, data_sizes=data.sizes(),
                 metrics=dict(val=result.val, test=result.test, train={k: result.train[k] for k in ('loss', 'accuracy', 'f1_macro')}),
                 history=result.history, stats=model_stats(result.model), wall_time_s=result.wall_time, steps=result.steps,
-                particles={n: dict(born=l.num_born, active=l.num_active, activation_rate=[round(r, 4) for r in l.activation_rate.tolist()])
+                particles={n: dict(born=l.num_born, active=l.num_active, events=[list(e) for e in l.events],
+                                   history=[list(h) for h in l.history[::max(1, len(l.history)//200)]],
+                                   activation_rate=[round(r, 4) for r in l.activation_rate.tolist()])
                            for n, l in genesis_layers(result.model)},
+                lifecycle=result.lifecycle,
                 provenance=provenance(argv), **(extra or {}))
 
 # %% ../nbs/04_train.ipynb #14fe3bf2
