@@ -36,6 +36,7 @@ def _train_parser(sub):
     p.add_argument('--pressure', type=float, default=1e-3, help='group-lasso strength lambda of the proximal step')
     p.add_argument('--target-params', type=int, default=None, help='end with at most this many stored parameters')
     p.add_argument('--target-particles', type=int, default=None, help='end with at most this many live particles per layer')
+    p.add_argument('--target-from', type=float, default=0.25, help='fraction of training after which pruning to the target begins')
     p.add_argument('--target-by', type=float, default=0.75, help='fraction of training by which the target is reached')
     p.add_argument('--budget', type=int, default=None, help="parameter budget of 'dense-matched'")
     p.add_argument('--device', default='cpu', help="'cpu', 'cuda' or 'auto'")
@@ -60,7 +61,8 @@ def train_main(a, argv) -> dict:
               grace_steps=a.grace_steps, compile=a.compile)
     if a.model in ('genesis', 'genesis-two-branch') and a.replace != 'conv2':
         pk['replace'] = tuple(r.strip() for r in a.replace.split(',') if r.strip())
-    genesis = dict(pressure=a.pressure, target_params=a.target_params, target_particles=a.target_particles, target_by=a.target_by)
+    genesis = dict(pressure=a.pressure, target_params=a.target_params, target_particles=a.target_particles,
+                   target_from=a.target_from, target_by=a.target_by)
     if a.model == 'fixed-rank':   # the control has no lifecycle: no pressure, no target
         if a.target_params or a.target_particles: raise ValueError("'fixed-rank' is the control without a lifecycle: "
                                                                     'drop --target-params/--target-particles, set --rank.')

@@ -18,7 +18,7 @@ from .theory import genesis_params, dense_params
 # %% auto #0
 __all__ = ['activation_scores', 'particle_forward', 'GenesisLayer', 'compiled_particle_forward', 'GenesisConv2d', 'GenesisLinear',
            'genesis_layers', 'freeze_inactive', 'annealed_temperature', 'set_temperature', 'GatedParticles', 'compact',
-           'fold', 'compact_model', 'fold_model', 'particle_cost', 'stored_params', 'size_bounds', 'SizeController',
+           'fold', 'compact_model', 'fold_model', 'particle_cost', 'stored_params', 'size_bounds', 'size_goal',
            'cut_weakest', 'particle_loop_forward', 'lifecycle_frame', 'plot_lifecycle', 'lifecycle_state',
            'load_lifecycle_state']
 
@@ -418,26 +418,16 @@ def size_bounds(model: nn.Module) -> tuple[int, int]:
     return (stored_params(model, {n: 1 for n, _ in layers}), stored_params(model, {n: l.num_particles for n, l in layers}))
 
 # %% ../nbs/02_particles.ipynb #61007d86
-@dataclass
-class SizeController:
-    "Steers the pressure $\\lambda$ so that a size follows a line from `start` down to `target`, reached at step `deadline`."
-    target: float         # the size to reach (stored parameters, or live particles)
-    start: float          # the size the line starts from (every slot live)
-    deadline: int         # the step at which the line reaches `target`
-    lam: float = 1e-2     # the pressure now
-    gain: float = 0.05    # relative change of the pressure per step ($\gamma$)
-    lam_min: float = 1e-4
-    lam_max: float = 1e3
-
-    def goal(self, step: int) -> float:
-        "The size the line asks for at `step`."
-        return self.start + (self.target - self.start) * min(step / max(self.deadline, 1), 1.)
-
-    def update(self, step: int, size: float) -> float:
-        "The new pressure after a step that ends at `size`."
-        f = (1 + self.gain) if size > self.goal(step) else 1 / (1 + self.gain)
-        self.lam = min(max(self.lam * f, self.lam_min), self.lam_max)
-        return self.lam
+def size_goal(
+    step: int,     # training steps done
+    start: float,  # the size at the start of training, $S_0$
+    target: float, # the size to reach, $T$
+    begin: int,    # the step $t_0$ at which pruning begins
+    deadline: int, # the step $t_T$ at which $T$ is reached
+) -> float:
+    "The size allowed after `step` steps: $T + (S_0 - T)(1 - \\operatorname{clip}((t - t_0)/(t_T - t_0), 0, 1))^3$, never below `target`."
+    frac = min(max((step - begin) / max(deadline - begin, 1), 0.), 1.)
+    return max(target + (start - target) * (1 - frac)**3, target)
 
 # %% ../nbs/02_particles.ipynb #00f9cc39
 @patch
@@ -448,12 +438,18 @@ def strengths(self: GenesisLayer) -> torch.Tensor:
 
 # %% ../nbs/02_particles.ipynb #a93a7bc2
 @torch.no_grad()
-def cut_weakest(layers: list, too_big) -> list[tuple[int, int]]:
+def cut_weakest(
+    layers: list,            # genesis layers that compete
+    too_big,                 # callable: True while more must go
+    per_cost: bool = False,  # rank by strength per stored parameter instead of strength
+    spare_newborns: bool = False,  # never cut a particle still in its grace period
+) -> list[tuple[int, int]]:
     "Switch off the weakest live particles of `layers` (each keeps one) while `too_big()`; returns `(layer index, slot)`s."
     cut = []
     while too_big():
-        live = [(float(l.strengths()[k]), i, int(k)) for i, l in enumerate(layers) if l.num_active > 1
-                for k in l.active.nonzero().squeeze(1)]
+        live = [(float(l.strengths()[k]) / (particle_cost(l) if per_cost else 1), i, int(k))
+                for i, l in enumerate(layers) if l.num_active > 1
+                for k in (l.active & l.settled if spare_newborns else l.active).nonzero().squeeze(1)]
         if not live: break
         _, i, k = min(live)
         layers[i].deactivate([k]); cut.append((i, k))

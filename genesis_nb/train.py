@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from .data import Splits, batches, epoch_order
 from .particles import (genesis_layers, freeze_inactive, annealed_temperature, set_temperature,
-                                  compact_model, plot_lifecycle, stored_params, size_bounds, SizeController, cut_weakest)
+                                  compact_model, plot_lifecycle, stored_params, size_bounds, size_goal, cut_weakest)
 from .cnn import count_params, count_macs
 
 # %% auto #0
@@ -115,24 +115,27 @@ class Callback:
 def _is_count(v): return isinstance(v, int) and not isinstance(v, bool) and v >= 1
 
 class GenesisCallback(Callback):
-    "Genesis training: gate temperature, freeze, proximal group pressure (steered to a size target if set), lifecycle."
+    "Genesis training: gate temperature, freeze, proximal group pressure, lifecycle, and gradual pruning to a size target."
     def __init__(self,
-                 pressure: float = 1e-3,               # group-lasso strength $\lambda$ (the starting value under a target)
+                 pressure: float = 1e-3,               # group-lasso strength $\lambda$ of the proximal step
                  t0: float = 30.,                      # initial gate temperature
                  anneal_frac: float = 0.3,             # fraction of training over which the temperature falls to 1
                  target_params: int | None = None,     # at most this many stored parameters at the end
                  target_particles: int | None = None,  # at most this many live particles in each genesis layer at the end
+                 target_from: float = 0.25,            # fraction of training after which pruning to the target begins
                  target_by: float = 0.75):             # fraction of training by which the target is reached
         if not (math.isfinite(pressure) and pressure >= 0): raise ValueError(f'pressure must be a finite number >= 0, got {pressure}.')
         if not 0 <= anneal_frac <= 1: raise ValueError(f'anneal_frac must lie in [0, 1], got {anneal_frac}.')
-        if not 0 < target_by <= 1: raise ValueError(f'target_by must lie in (0, 1], got {target_by}.')
+        if not 0 <= target_from < target_by <= 1:
+            raise ValueError(f'need 0 <= target_from < target_by <= 1, got target_from={target_from}, target_by={target_by}.')
         if target_params is not None and target_particles is not None:
             raise ValueError('give target_params or target_particles, not both.')
         for nm, v in dict(target_params=target_params, target_particles=target_particles).items():
             if v is not None and not _is_count(v): raise ValueError(f'{nm} must be an integer >= 1, got {v!r}.')
         self.pressure, self.t0, self.anneal_frac = pressure, t0, anneal_frac
-        self.target_params, self.target_particles, self.target_by = target_params, target_particles, target_by
-        self.controller, self.trace, self._restored_pressure = None, [], None
+        self.target_params, self.target_particles = target_params, target_particles
+        self.target_from, self.target_by = target_from, target_by
+        self.start, self.deadline, self.trace, self.cuts = None, None, [], 0
 
 # %% ../nbs/04_train.ipynb #3d3965e8
 @patch
@@ -143,16 +146,11 @@ def before_fit(self: GenesisCallback, run):
     self.group = next((i for i, g in enumerate(run.optimizer.param_groups) if any(id(t) in own for t in g['params'])), None)
     if self.target_params is None and self.target_particles is None: return
     if not self.layers: raise ValueError('a size target needs a model with genesis layers; this one has none.')
-    if self.target_params is not None:
-        lo, hi = size_bounds(run.model)
-        if self.target_params < lo:
-            raise ValueError(f'target_params={self.target_params:,} is below the smallest this model can be: {lo:,} stored '
-                             'parameters (one live particle in each genesis layer). Ask for at least that many, or put '
-                             'genesis layers in more places (replace=...).')
-        target = self.target_params
-    else: target, hi = sum(min(self.target_particles, l.num_particles) for l in self.layers), sum(l.num_particles for l in self.layers)
-    lam = self._restored_pressure if self._restored_pressure is not None else max(self.pressure, 1e-3)
-    self.controller = SizeController(target, hi, max(1, round(self.target_by * run.total_steps)), lam=lam)
+    if self.target_params is not None and self.target_params < size_bounds(run.model)[0]:
+        raise ValueError(f'target_params={self.target_params:,} is below the smallest this model can be: '
+                         f'{size_bounds(run.model)[0]:,} stored parameters (one live particle in each genesis layer). Ask for '
+                         'at least that many, or put genesis layers in more places (replace=...).')
+    self.begin, self.deadline = round(self.target_from * run.total_steps), max(1, round(self.target_by * run.total_steps))
 
 # %% ../nbs/04_train.ipynb #88fd1da5
 @patch
@@ -161,20 +159,30 @@ def size(self: GenesisCallback, model) -> int:
     return stored_params(model) if self.target_particles is None else sum(l.num_active for l in self.layers)
 
 @patch
+def prune_to_schedule(self: GenesisCallback, model, done: int) -> float:
+    "Cut the weakest particles down to the size the schedule allows after `done` steps; returns that size."
+    if done < self.begin: return None
+    if self.start is None:   # pruning begins: the schedule starts from the size grown so far
+        self.start = stored_params(model) if self.target_params is not None else [l.num_active for l in self.layers]
+    final = done >= self.deadline
+    if self.target_params is not None:
+        goal = size_goal(done, self.start, self.target_params, self.begin, self.deadline)
+        self.cuts += len(cut_weakest(self.layers, lambda: stored_params(model) > goal, per_cost=True, spare_newborns=not final))
+        return goal
+    goals = [size_goal(done, s, min(self.target_particles, l.num_particles), self.begin, self.deadline)
+             for s, l in zip(self.start, self.layers)]
+    for g, l in zip(goals, self.layers):
+        self.cuts += len(cut_weakest([l], lambda: l.num_active > g, spare_newborns=not final))
+    return sum(goals)
+
+@patch
 def after_step(self: GenesisCallback, run):
-    lam = self.controller.lam if self.controller else self.pressure
-    if lam > 0 and self.group is not None:
-        for l in self.layers: l.shrink(run.optimizer.param_groups[self.group]['lr'] * lam)
-    done, births = run.step + 1, True
-    if self.controller:
-        self.controller.update(done, self.size(run.model))
-        if done >= self.controller.deadline:
-            births = False
-            if self.target_params is not None: cut_weakest(self.layers, lambda: stored_params(run.model) > self.target_params)
-            else:
-                for l in self.layers: cut_weakest([l], lambda: l.num_active > self.target_particles)
-    for l in self.layers: l.lifecycle_step(births=births)
-    self.trace.append((done, lam, self.size(run.model)))
+    if self.pressure > 0 and self.group is not None:
+        for l in self.layers: l.shrink(run.optimizer.param_groups[self.group]['lr'] * self.pressure)
+    done, goal = run.step + 1, None
+    if self.deadline is not None: goal = self.prune_to_schedule(run.model, done)
+    for l in self.layers: l.lifecycle_step(births=self.deadline is None or done < self.begin)
+    if goal is not None: self.trace.append((done, self.size(run.model), round(goal, 1)))
 
 # %% ../nbs/04_train.ipynb #7f2bd7b7
 @patch
@@ -190,22 +198,24 @@ def bind(self: GenesisCallback, model): self._model = model; return self
 @patch
 def state_dict(self: GenesisCallback) -> dict:
     layers = {n: l.lifecycle_state() for n, l in genesis_layers(self._model)} if hasattr(self, '_model') else {}
-    return dict(layers=layers, pressure=self.controller.lam if self.controller else self.pressure, trace=list(self.trace))
+    return dict(layers=layers, start=self.start, trace=list(self.trace), cuts=self.cuts)
 
 @patch
 def load_state_dict(self: GenesisCallback, state: dict):
     for n, l in genesis_layers(self._model):
         if n in state.get('layers', {}): l.load_lifecycle_state(state['layers'][n])
-    self._restored_pressure, self.trace = state.get('pressure'), [tuple(t) for t in state.get('trace', [])]
+    self.start, self.cuts = state.get('start'), state.get('cuts', 0)
+    self.trace = [tuple(t) for t in state.get('trace', [])]
 
 @patch
 def summary(self: GenesisCallback, points: int = 200) -> dict:
-    "What the run record keeps: the target, the final pressure and size, and the trace thinned to about `points` rows."
+    "What the run record keeps: the target, its deadline, the final size, the cut count and the trace thinned to ~`points` rows."
     every = max(1, len(self.trace) // points)
-    return dict(target_params=self.target_params, target_particles=self.target_particles, target_by=self.target_by,
-                deadline=self.controller.deadline if self.controller else None,
-                pressure_final=self.controller.lam if self.controller else self.pressure,
-                size_final=self.trace[-1][2] if self.trace else None, trace=[list(t) for t in self.trace[::every]])
+    deaths = sum(e[1] == 'deactivate' for l in self.layers for e in l.events)
+    return dict(pressure=self.pressure, target_params=self.target_params, target_particles=self.target_particles,
+                target_from=self.target_from, target_by=self.target_by, deadline=self.deadline, size_start=self.start,
+                size_final=self.trace[-1][1] if self.trace else None, deaths_by_rule=deaths - self.cuts,
+                deaths_by_schedule=self.cuts, trace=[list(t) for t in self.trace[::every]])
 
 # %% ../nbs/04_train.ipynb #9d1ef753
 CHECKPOINT_FORMAT = 'genesis_nb-checkpoint-v1'
