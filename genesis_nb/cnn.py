@@ -69,14 +69,17 @@ def genesis_cnn(form: str = 'replace', c1: int = 32, c2: int = 64, num_classes: 
     bad = set(replace) - {'conv1', 'conv2', 'fc'}
     if bad: raise ValueError(f"replace may name 'conv1', 'conv2' and 'fc'; got {sorted(bad)}.")
     from genesis_nb.particles import GenesisLinear
-    kw = dict(num_particles=num_particles, **particle_kw)
-    conv1 = GenesisConv2d(1, c1, 5, 2, 2, **kw) if 'conv1' in replace and form == 'replace' else nn.Conv2d(1, c1, 5, 2, 2)
+    def kw(n, c_out):   # with the gate off a layer can use at most its rank min(n, c_out) particles
+        k = num_particles if particle_kw.get('gate', True) else min(num_particles, n, c_out)
+        init = particle_kw.get('initial_particles')
+        return dict(particle_kw, num_particles=k, **({} if init is None else dict(initial_particles=min(init, k))))
+    conv1 = GenesisConv2d(1, c1, 5, 2, 2, **kw(25, c1)) if 'conv1' in replace and form == 'replace' else nn.Conv2d(1, c1, 5, 2, 2)
     if form == 'replace':
-        conv2 = GenesisConv2d(c1, c2, 5, 2, 2, **kw) if 'conv2' in replace else nn.Conv2d(c1, c2, 5, 2, 2)
-        fc = GenesisLinear(c2*4, num_classes, **kw) if 'fc' in replace else nn.Linear(c2*4, num_classes)
+        conv2 = GenesisConv2d(c1, c2, 5, 2, 2, **kw(25*c1, c2)) if 'conv2' in replace else nn.Conv2d(c1, c2, 5, 2, 2)
+        fc = GenesisLinear(c2*4, num_classes, **kw(c2*4, num_classes)) if 'fc' in replace else nn.Linear(c2*4, num_classes)
     else:
         if c2 % 2: raise ValueError(f'the two-branch form splits c2 in halves; c2 must be even, got {c2}.')
-        conv2 = TwoBranch(nn.Conv2d(c1, c2//2, 5, 2, 2), GenesisConv2d(c1, c2//2, 5, 2, 2, **kw))
+        conv2 = TwoBranch(nn.Conv2d(c1, c2//2, 5, 2, 2), GenesisConv2d(c1, c2//2, 5, 2, 2, **kw(25*c1, c2//2)))
         fc = nn.Linear(c2*4, num_classes)
     return nn.Sequential(conv1, nn.ReLU(), nn.MaxPool2d(2), conv2, nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), fc)
 

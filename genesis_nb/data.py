@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #9542c5ea
 from __future__ import annotations
-import contextlib, io, os, socket, urllib.parse
+import contextlib, gzip, io, math, os, socket, urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,8 +12,8 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'DATASETS', 'default_data_root', 'DatasetInfo', 'DataNotFoundError', 'ImageData', 'load_dataset',
-           'stratified_indices', 'Splits', 'make_splits', 'epoch_order', 'batches']
+__all__ = ['DATA_ENV', 'DATASETS', 'default_data_root', 'DatasetInfo', 'DataNotFoundError', 'DataFormatError', 'read_idx',
+           'ImageData', 'load_dataset', 'stratified_indices', 'Splits', 'make_splits', 'epoch_order', 'batches']
 
 # %% ../nbs/00_data.ipynb #4629b60e
 DATA_ENV = 'GENESIS_NB_DATA'
@@ -64,6 +64,52 @@ def _online(url: str, timeout: float = 2.0) -> bool:
         with socket.create_connection((u.hostname, u.port or 443), timeout=timeout): return True
     except OSError: return False
 
+# %% ../nbs/00_data.ipynb #f3b3b291
+class DataFormatError(ValueError):
+    "A data set file is present but damaged or not what it should be."
+
+_IDX_MAGIC = {'images': 2051, 'labels': 2049}
+
+def read_idx(path: Path, kind: str) -> torch.Tensor:
+    "The `uint8` tensor in the IDX file `path` (`kind` 'images' or 'labels'; a `.gz` file is unpacked in memory)."
+    path = Path(path)
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == '.gz' else path.read_bytes()
+    magic, ndim = _IDX_MAGIC[kind], 3 if kind == 'images' else 1
+    fix = "replace it with torchvision's raw file (or delete it and let torchvision download it again)"
+    if len(raw) < 4 + 4*ndim:
+        raise DataFormatError(f'{path} has {len(raw)} bytes, too few for an IDX {kind} header ({4 + 4*ndim} bytes); {fix}.')
+    got = int.from_bytes(raw[:4], 'big')
+    if got != magic:
+        raise DataFormatError(f'{path}: magic number {got}, expected {magic} (IDX {kind}: unsigned bytes, {ndim} '
+                              f'dimension{"s" if ndim > 1 else ""}); the file is not {kind} or is damaged; {fix}.')
+    dims = [int.from_bytes(raw[4 + 4*i: 8 + 4*i], 'big') for i in range(ndim)]
+    want = 4 + 4*ndim + math.prod(dims)
+    if len(raw) != want:
+        raise DataFormatError(f'{path}: the header says {"×".join(map(str, dims))} {kind} ({want:,} bytes) but the file has '
+                              f'{len(raw):,} bytes: it is truncated or padded; {fix}.')
+    if kind == 'images' and dims[1:] != [28, 28]:
+        raise DataFormatError(f'{path}: images of {dims[1]}×{dims[2]} pixels, expected 28×28; {fix}.')
+    return torch.frombuffer(bytearray(raw[4 + 4*ndim:]), dtype=torch.uint8).reshape(dims)
+
+# %% ../nbs/00_data.ipynb #7ce382b7
+def _raw_file(root: Path, f: str) -> Path | None:
+    "The raw file `f` under `root`, or its `.gz`, or None."
+    for p in (root/f, root/(f + '.gz')):
+        if p.exists(): return p
+    return None
+
+def _read_split(root: Path, info: DatasetInfo, split: str):
+    "Images and labels of one split, read and checked against each other."
+    xs, ys = (_raw_file(root, f'{info.folder}/raw/{split}-{k}-ubyte') for k in ('images-idx3', 'labels-idx1'))
+    x, y = read_idx(xs, 'images'), read_idx(ys, 'labels')
+    if len(x) != len(y):
+        raise DataFormatError(f'{xs} holds {len(x):,} images but {ys} holds {len(y):,} labels; the two files must come '
+                              "from the same release of the data set: replace both with torchvision's files.")
+    if len(y) and int(y.max()) >= info.num_classes:
+        raise DataFormatError(f'{ys}: label {int(y.max())} is outside the {info.num_classes} classes of {info.cls_name}; '
+                              "replace it with torchvision's file.")
+    return x, y.long()
+
 # %% ../nbs/00_data.ipynb #88477e90
 @dataclass
 class ImageData:
@@ -80,25 +126,24 @@ def _normalise(raw: torch.Tensor, info: DatasetInfo) -> torch.Tensor:
 
 @lru_cache(maxsize=4)
 def _load_cached(name: str, root: str, download: bool) -> ImageData:
-    import torchvision
     info, root_p = DATASETS[name], Path(root)
-    cls = getattr(torchvision.datasets, info.cls_name)
-    have = all((root_p/f).exists() for f in info.files)
-    if not have:
+    if not all(_raw_file(root_p, f) for f in info.files):
         if not download: raise DataNotFoundError(_missing_message(name, root_p, info, 'download disabled'))
+        import torchvision
+        cls = getattr(torchvision.datasets, info.cls_name)
         if not _online(cls.mirrors[0]):
             raise DataNotFoundError(_missing_message(name, root_p, info, 'files missing and no network to download them'))
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            tr = cls(root=root, train=True, download=download and not have)
-            te = cls(root=root, train=False, download=False)
-    except (RuntimeError, OSError) as e:
-        raise DataNotFoundError(_missing_message(name, root_p, info, f'loading failed: {e}')) from None
-    return ImageData(name, _normalise(tr.data, info), tr.targets.long(), _normalise(te.data, info), te.targets.long(), info.num_classes)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                cls(root=root, train=True, download=True); cls(root=root, train=False, download=True)
+        except (RuntimeError, OSError) as e:
+            raise DataNotFoundError(_missing_message(name, root_p, info, f'download failed: {e}')) from None
+    (trx, try_), (tex, tey) = _read_split(root_p, info, 'train'), _read_split(root_p, info, 't10k')
+    return ImageData(name, _normalise(trx, info), try_, _normalise(tex, info), tey, info.num_classes)
 
 def load_dataset(name: str, root: str | Path | None = None, download: bool = True) -> ImageData:
     "Load `name` ('mnist' or 'fashion-mnist') from `root` (default: `default_data_root()`) as normalised tensors."
-    key = name.lower().replace('_', '-')
+    key = name.lower().replace('_', '-') if isinstance(name, str) else name
     if key not in DATASETS:
         raise ValueError(f"Unknown data set {name!r}; choose one of {sorted(DATASETS)}.")
     root = Path(root).expanduser() if root is not None else default_data_root()

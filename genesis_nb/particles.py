@@ -74,6 +74,11 @@ class GenesisLayer(nn.Module):
                  bias: bool = True, rate_momentum: float = 0.99, compile: bool = False):
         super().__init__()
         _check(_is_int(num_particles) and num_particles >= 1, f'num_particles must be an integer >= 1, got {num_particles!r}.')
+        rank = min(fan_in, out_features)   # more particles than this buy nothing without the gate
+        k_max = fan_in * out_features if gate else rank
+        _check(num_particles <= k_max, f'num_particles={num_particles:,} is more than this layer can use: at most {k_max:,} '
+               + ('(its dense weight has that many entries).' if gate else f'(the rank of its {out_features}×{fan_in} dense '
+                  'weight; with the gate off more particles add parameters and nothing else).'))
         _check(math.isfinite(tau) and tau >= 0, f'tau must be a finite number >= 0 (0 never switches a particle off), got {tau!r}.')
         _check(_is_int(grace_steps) and grace_steps >= 0, f'grace_steps must be an integer >= 0, got {grace_steps!r}.')
         _check(0 <= spawn_prob <= 1, f'spawn_prob must lie in [0, 1], got {spawn_prob!r}.')
@@ -152,7 +157,21 @@ def _keep_grad(self, g): self._gy = g.detach()
 GenesisLayer.forward, GenesisLayer._keep_grad = _forward, _keep_grad
 
 # %% ../nbs/02_particles.ipynb #806385a4
-def _pair(v): return (v, v) if isinstance(v, int) else tuple(v)
+def _pair(v, name):
+    "An int or a pair of ints as a pair, or a ValueError naming `name`."
+    v = (v, v) if _is_int(v) else tuple(v) if isinstance(v, (tuple, list)) else None
+    _check(v is not None and len(v) == 2 and all(_is_int(i) for i in v), f'{name} must be an int or a pair of ints, got {v!r}.')
+    return v
+
+def _conv_padding(padding, ks, stride):
+    "Padding as a pair of ints; 'valid' is 0, 'same' keeps the map size (stride 1, odd kernels)."
+    if padding == 'valid': return (0, 0)
+    if padding == 'same':
+        _check(stride == (1, 1) and all(k % 2 for k in ks),
+               f"padding='same' needs stride 1 and odd kernel sizes here (got stride {stride}, kernel {ks}); give the padding as numbers.")
+        return tuple((k - 1)//2 for k in ks)
+    _check(not isinstance(padding, str), f"padding must be an int, a pair of ints, 'same' or 'valid', got {padding!r}.")
+    return _pair(padding, 'padding')
 
 class GenesisConv2d(GenesisLayer):
     "Drop-in for `nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding)` built from shared particles."
@@ -161,7 +180,8 @@ class GenesisConv2d(GenesisLayer):
                  num_particles: int, tau: float = 0.1, spawn_prob: float = 0.01, gate: bool = True, **kwargs):
         for nm, v in dict(in_channels=in_channels, out_channels=out_channels).items():
             _check(isinstance(v, int) and v > 0, f'{nm} must be a positive integer, got {v!r}.')
-        ks, st_, pd = _pair(kernel_size), _pair(stride), _pair(padding)
+        ks, st_ = _pair(kernel_size, 'kernel_size'), _pair(stride, 'stride')
+        pd = _conv_padding(padding, ks, st_)
         _check(all(k > 0 for k in ks), f'kernel_size must be positive, got {kernel_size!r}.')
         _check(all(s > 0 for s in st_), f'stride must be positive, got {stride!r}.')
         _check(all(p >= 0 for p in pd), f'padding must be >= 0, got {padding!r}.')

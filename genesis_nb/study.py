@@ -552,7 +552,8 @@ def md_table(df, index: bool = False) -> str:
     "A DataFrame as a Markdown table (for the README and the docs)."
     d = df.reset_index() if index else df
     head = '| ' + ' | '.join(map(str, d.columns)) + ' |\n|' + '---|'*len(d.columns) + '\n'
-    return head + '\n'.join('| ' + ' | '.join(str(v) for v in row) + ' |' for row in d.itertuples(index=False))
+    cell = lambda v: str(v).replace('|', '\\|').replace('\n', ' ')   # a bare | would split the cell
+    return head + '\n'.join('| ' + ' | '.join(cell(v) for v in row) + ' |' for row in d.itertuples(index=False))
 
 # %% ../nbs/06_case_study.ipynb #c30ee41b
 def completeness(runs: list, meta: dict):
