@@ -199,7 +199,8 @@ def bench_tables(rec: dict) -> dict:
 
 def bench_main(a, argv):
     "Run `genesis-nb bench`."
-    rec = run_bench(quick=a.quick, device=a.device, root=a.data, argv=argv)
+    from genesis_nb.train import resolve_device
+    rec = run_bench(quick=a.quick, device=resolve_device(a.device), root=a.data, argv=argv)
     out = Path(a.out)/'bench'; out.mkdir(parents=True, exist_ok=True)
     name = 'bench_quick.json' if a.quick else 'bench.json'
     (out/name).write_text(json.dumps(rec, indent=1))

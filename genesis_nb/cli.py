@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_cli.ipynb #59f46a94
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, json, os, sys, time
 from pathlib import Path
 
 # %% auto #0
@@ -47,6 +47,9 @@ def _train_parser(sub):
     p.add_argument('--no-progress', action='store_true', help='no progress bars')
     return p
 
+_MODEL_OPTIONS = ('model', 'budget', 'rank', 'num_particles', 'tau', 'spawn_prob', 'initial_particles', 'birth', 'gate',
+                  'grace_steps', 'replace')  # what else defines a run (checked by --resume)
+
 def train_main(a, argv) -> dict:
     "Run `genesis-nb train` with parsed arguments `a`; returns the record."
     import torch
@@ -54,7 +57,7 @@ def train_main(a, argv) -> dict:
     from genesis_nb.data import make_splits
     from genesis_nb.cnn import build_model
     from genesis_nb.particles import genesis_layers, compact_model
-    from genesis_nb.train import fit, run_record
+    from genesis_nb.train import fit, run_record, lock_folder
     data = make_splits(a.dataset, train_size=a.train_size or None, val_size=a.val_size, seed=a.seed, root=a.data)
     torch.manual_seed(a.seed)
     pk = dict(tau=a.tau, spawn_prob=a.spawn_prob, initial_particles=a.initial_particles, birth=a.birth, gate=a.gate,
@@ -68,15 +71,16 @@ def train_main(a, argv) -> dict:
                                                                     'drop --target-params/--target-particles, set --rank.')
         genesis = dict(pressure=0.)
     model = build_model(a.model, budget=a.budget, rank=a.rank, num_particles=a.num_particles, **pk)
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    res = fit(model, data, a.protocol, seed=a.seed, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, device=a.device,
-              precision=a.precision, genesis=genesis, checkpoint=out/'checkpoint.ckpt', resume=a.resume,
-              progress=not a.no_progress)
-    rec = run_record(res, model_name=a.model, data=data, seed=a.seed, argv=argv,
-                     extra=dict(options={k: v for k, v in vars(a).items() if k not in ('func',)}))
-    small = compact_model(res.model.cpu()) if genesis_layers(res.model) else res.model.cpu()
-    save_file({k: v.contiguous() for k, v in small.state_dict().items()}, out/'model.safetensors')
-    (out/'record.json').write_text(json.dumps(rec, indent=1))
+    with lock_folder(a.out) as out:   # one process per output folder
+        res = fit(model, data, a.protocol, seed=a.seed, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, device=a.device,
+                  precision=a.precision, genesis=genesis, checkpoint=out/'checkpoint.ckpt', resume=a.resume,
+                  progress=not a.no_progress, options={k: getattr(a, k) for k in _MODEL_OPTIONS})
+        rec = run_record(res, model_name=a.model, data=data, seed=a.seed, argv=argv,
+                         extra=dict(options={k: v for k, v in vars(a).items() if k not in ('func',)}))
+        small = compact_model(res.model.cpu()) if genesis_layers(res.model) else res.model.cpu()
+        save_file({k: v.contiguous() for k, v in small.state_dict().items()}, out/'model.safetensors')
+        tmp = out/f'record.json.{os.getpid()}.tmp'
+        tmp.write_text(json.dumps(rec, indent=1)); os.replace(tmp, out/'record.json')
     t = res.test
     print(f"test accuracy: {t['accuracy']:.4f}  macro F1: {t['f1_macro']:.4f}  stored parameters: {rec['stats']['params_stored']:,}"
           + (f" (target {a.target_params:,})" if a.target_params else '') + f"  ({rec['wall_time_s']:.1f} s); record: {out/'record.json'}")
@@ -92,14 +96,17 @@ def main(argv=None):
     import importlib
     for mod in _EXTRA_PARSERS: importlib.import_module(mod).add_parser(sub)
     a = ap.parse_args(argv)
-    from genesis_nb.data import DataNotFoundError
-    from genesis_nb.train import CheckpointError
+    from genesis_nb.train import NonFiniteLossError, CheckpointError
     try: a.func(a, ['genesis-nb', *argv])
-    except DataNotFoundError as e:
-        print(f'genesis-nb: {e}', file=sys.stderr); sys.exit(2)
-    except (CheckpointError, ValueError) as e:
-        print(f'genesis-nb: {e}', file=sys.stderr); sys.exit(2)
     except KeyboardInterrupt:
         print('genesis-nb: interrupted', file=sys.stderr); sys.exit(130)
+    except (ValueError, CheckpointError, NonFiniteLossError, OSError) as e:   # data, options, checkpoint, device, folder
+        print(f'genesis-nb: {_one_line(e)}', file=sys.stderr); sys.exit(2)
+
+def _one_line(e) -> str:
+    "An exception as one line; an OS error on a path also names the path and what to check."
+    if isinstance(e, OSError) and e.filename is not None:
+        return f'{e.strerror or e}: {e.filename} — check the path given (--out, --data) and its permissions.'
+    return ' '.join(str(e).split())
 
 _EXTRA_PARSERS = ['genesis_nb.study', 'genesis_nb.bench']  # modules whose `add_parser(sub)` adds a subcommand (case study, benchmarks)

@@ -69,6 +69,11 @@ def genesis_cnn(form: str = 'replace', c1: int = 32, c2: int = 64, num_classes: 
     bad = set(replace) - {'conv1', 'conv2', 'fc'}
     if bad: raise ValueError(f"replace may name 'conv1', 'conv2' and 'fc'; got {sorted(bad)}.")
     from genesis_nb.particles import GenesisLinear
+    ranks = {'conv1': min(25, c1), 'conv2': min(25*c1, c2 if form == 'replace' else c2//2), 'fc': min(4*c2, num_classes)}
+    most = max(ranks[r] for r in (replace if form == 'replace' else ('conv2',)))
+    if not particle_kw.get('gate', True) and isinstance(num_particles, int) and num_particles > most:
+        raise ValueError(f'num_particles={num_particles:,} is more than any replaced layer can use with the gate off '
+                         f'(at most {most}, the largest rank among them); ask for at most {most}.')
     def kw(n, c_out):   # with the gate off a layer can use at most its rank min(n, c_out) particles
         k = num_particles if particle_kw.get('gate', True) else min(num_particles, n, c_out)
         init = particle_kw.get('initial_particles')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_case_study.ipynb #60817865
 from __future__ import annotations
-import copy, hashlib, json, math, sys, time
+import copy, hashlib, json, math, os, sys, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
@@ -14,15 +14,16 @@ import torch.nn as nn
 from .data import make_splits, load_dataset, DATASETS
 from .cnn import build_model, low_rank_cnn, count_params, dense_cnn_for_budget
 from .particles import genesis_layers, compact_model
-from .train import fit, evaluate, model_stats, provenance, predict, cpu_fingerprint, progress_bar
+from .train import fit, evaluate, model_stats, provenance, predict, cpu_fingerprint, progress_bar, lock_folder
 
 # %% auto #0
 __all__ = ['GENESIS_DEFAULTS', 'MAIN_MODELS', 'CORRUPTIONS', 'BASE', 'TINY', 'QUICK', 'FULL', 'STUDIES', 'RERUN_TOLERANCE',
            'BIRTH_NONINFERIORITY_MARGIN', 'Setting', 'StudyConfig', 'corrupt', 'corrupted_test_sets', 'run_one',
-           'load_runs', 'reproduce', 'ablation_settings', 'find_setting', 'rerun', 'agreement', 'frame', 'bootstrap_ci',
-           'paired', 'settings_of', 'paired_noninferiority', 'claims_ledger', 'results_folder', 'summary_table',
-           'plot_pareto', 'plot_robustness', 'ablation_table', 'headline_table', 'load_bench', 'write_reports',
-           'rerun_main', 'reproduce_main', 'add_parser', 'md_table', 'completeness', 'ablation_findings', 'findings']
+           'load_runs', 'set_aside_torn_tail', 'read_meta', 'reproduce', 'ablation_settings', 'find_setting', 'rerun',
+           'agreement', 'frame', 'bootstrap_ci', 'paired', 'settings_of', 'paired_noninferiority', 'claims_ledger',
+           'results_folder', 'summary_table', 'plot_pareto', 'plot_robustness', 'ablation_table', 'headline_table',
+           'load_bench', 'write_reports', 'rerun_main', 'reproduce_main', 'add_parser', 'md_table', 'completeness',
+           'ablation_findings', 'findings']
 
 # %% ../nbs/06_case_study.ipynb #e416d20c
 GENESIS_DEFAULTS = dict(num_particles=16, tau=0.1, spawn_prob=0.01, initial_particles=4, birth='random', gate=False, pressure=1e-3)
@@ -153,55 +154,115 @@ def run_one(name: str, data, protocol: str, seed: int, setting: Setting, done: d
 
 # %% ../nbs/06_case_study.ipynb #f6f5a6bf
 def _run_id(setting: Setting, model, protocol, seed):
-    key = json.dumps([setting.dataset, setting.train_size, model, protocol, seed, setting.epochs, setting.tag, sorted(setting.genesis.items())])
+    key = json.dumps([setting.dataset, setting.train_size, model, protocol, seed, setting.epochs, setting.tag,
+                      sorted(setting.genesis.items())])
     return hashlib.sha1(key.encode()).hexdigest()[:12]
 
 def load_runs(folder) -> list[dict]:
-    "All run records of a study folder."
+    "All run records of a study folder; a line that is not a JSON record is an error naming the file and the line."
     p = Path(folder)/'runs.jsonl'
-    return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
+    if not p.exists(): return []
+    out = []
+    for i, line in enumerate(p.read_text().splitlines(), 1):
+        if not line.strip(): continue
+        try: out.append(json.loads(line))
+        except json.JSONDecodeError as e:
+            raise ValueError(f'{p}, line {i}: not a JSON record ({e.msg}). If it is the last line, a run was killed while '
+                             'it was written: `genesis-nb reproduce` sets such a line aside and trains that run again.') from None
+    return out
 
+# %% ../nbs/06_case_study.ipynb #99c28fb1
+def _append_record(folder: Path, rec: dict):
+    "Append one record to `folder/runs.jsonl`, durably."
+    with open(folder/'runs.jsonl', 'a') as f:
+        f.write(json.dumps(rec) + '\n'); f.flush(); os.fsync(f.fileno())
+
+def _write_json(path: Path, obj):
+    "Write `obj` as JSON atomically."
+    tmp = path.with_name(f'{path.name}.{os.getpid()}.tmp')
+    tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
+
+def _side_file(path: Path) -> Path:
+    "Where a damaged `path` (or its torn part) is kept: next to it, with the time in its name."
+    return path.with_name(f'{path.name}.torn-{time.strftime("%Y%m%dT%H%M%S")}')
+
+def set_aside_torn_tail(folder, log=print) -> Path | None:
+    "If the last line of `folder/runs.jsonl` is torn, move it to a side file (returned) and keep the rest."
+    p = Path(folder)/'runs.jsonl'
+    if not p.exists(): return None
+    text = p.read_text()
+    lines = text.splitlines(keepends=True)
+    if not lines: return None
+    try: json.loads(lines[-1])
+    except json.JSONDecodeError:
+        side = _side_file(p)
+        side.write_text(lines[-1])
+        tmp = p.with_name(f'runs.jsonl.{os.getpid()}.tmp'); tmp.write_text(''.join(lines[:-1])); os.replace(tmp, p)
+        log(f'{p}, line {len(lines)}: a torn record (a run killed while it was written) was set aside in {side}; '
+            'that run will be trained again.')
+        return side
+    if not text.endswith('\n'):
+        with open(p, 'a') as f: f.write('\n')   # a complete last record without its newline: the next append starts a line
+    return None
+
+def read_meta(folder, log=print) -> dict:
+    "`folder/meta.json`, or a fresh one if there is none; a damaged one is set aside (renamed) and reported."
+    p = Path(folder)/'meta.json'
+    if not p.exists(): return dict(wall_time_s=0.)
+    try: return json.loads(p.read_text())
+    except json.JSONDecodeError as e:
+        side = _side_file(p); os.replace(p, side)
+        log(f'{p} is damaged ({e.msg} at line {e.lineno}); set aside in {side}, a new one is started.')
+        return dict(wall_time_s=0., set_aside=[side.name])
+
+# %% ../nbs/06_case_study.ipynb #71bef401
 def reproduce(config: StudyConfig, out='results', root=None, log=print, argv=None, progress: bool = True) -> Path:
     "Run every run of `config` not yet recorded under `out/<name>`; return the folder."
-    folder = Path(out)/config.name; folder.mkdir(parents=True, exist_ok=True)
-    done_ids = {r['run_id'] for r in load_runs(folder)}
-    plan = [(s, p, seed) for s in config.settings for p in s.protocols for seed in s.seeds]
-    total = sum(len(s.models) for s, _, _ in plan)
-    meta_p = folder/'meta.json'
-    meta = json.loads(meta_p.read_text()) if meta_p.exists() else dict(wall_time_s=0.)
-    calls = meta.setdefault('calls', [])
-    if not calls and 'provenance' in meta:  # a folder written before calls were listed: keep its one provenance
-        calls.append(dict(provenance=meta['provenance'], wall_time_s=meta.get('wall_time_s'), runs_added=None))
-    prov = provenance(argv)
-    call = dict(provenance=prov, wall_time_s=0., runs_added=0); calls.append(call)
-    meta.update(config=dict(name=config.name, val_size=config.val_size, settings=[asdict(s) for s in config.settings]), provenance=prov)
-    t0 = time.perf_counter()
-    bar = progress_bar(total=total, desc=config.name, disable=total == 0 or not progress)
-    quiet = lambda *_: None
-    try:
-        for s, protocol, seed in plan:
-            data = make_splits(s.dataset, train_size=s.train_size, val_size=config.val_size, seed=seed, root=root)
-            cell = {r['model']: r for r in load_runs(folder) if r['run_id'] in
-                    {_run_id(s, m, protocol, seed) for m in s.models}}
-            for m in s.models:
-                rid = _run_id(s, m, protocol, seed)
-                needs_std = m == 'standard' and bool({'pruned', 'low-rank'} & set(s.models) - set(cell))
-                if rid in done_ids and not needs_std: bar.update(); continue
-                rec = run_one(m, data, protocol, seed, s, cell, root=root, log=quiet)
-                rec['run_id'], rec['commit'] = rid, prov['git']['commit']
-                cell[m] = rec
-                if rid not in done_ids:
-                    with open(folder/'runs.jsonl', 'a') as f: f.write(json.dumps(rec) + '\n')
-                    done_ids.add(rid); call['runs_added'] += 1
-                bar.update()
-                log(f"{s.dataset}/{s.train_size or 'full'} {s.tag} {protocol} seed {seed} {m:>18}: test acc {rec['metrics']['test']['accuracy']:.4f}, "
-                    f"stored {rec['stats']['params_stored']:>7,}, {rec['wall_time_s']:.1f} s")
-    finally:
-        bar.close()
-        call['wall_time_s'] = time.perf_counter() - t0
-        meta['wall_time_s'] = meta.get('wall_time_s', 0.) + call['wall_time_s']
-        meta['planned_runs'], meta['recorded_runs'] = total, len(done_ids)
-        meta_p.write_text(json.dumps(meta, indent=1))
+    with lock_folder(Path(out)/config.name) as folder:
+        set_aside_torn_tail(folder, log)
+        done_ids = {r['run_id'] for r in load_runs(folder)}
+        plan = [(s, p, seed) for s in config.settings for p in s.protocols for seed in s.seeds]
+        total = sum(len(s.models) for s, _, _ in plan)
+        meta = read_meta(folder, log)
+        calls = meta.setdefault('calls', [])
+        if not calls and 'provenance' in meta:  # a folder written before calls were listed: keep its one provenance
+            calls.append(dict(provenance=meta['provenance'], wall_time_s=meta.get('wall_time_s'), runs_added=None))
+        prov, before = provenance(argv), meta.get('wall_time_s', 0.)
+        call = dict(provenance=prov, status='running', wall_time_s=0., runs_added=0); calls.append(call)
+        meta.update(config=dict(name=config.name, val_size=config.val_size, settings=[asdict(s) for s in config.settings]),
+                    provenance=prov, planned_runs=total)
+        t0 = time.perf_counter()
+        def save_meta():
+            call['wall_time_s'] = time.perf_counter() - t0
+            meta['wall_time_s'], meta['recorded_runs'] = before + call['wall_time_s'], len(done_ids)
+            _write_json(folder/'meta.json', meta)
+        save_meta()   # the call's provenance is on disk before any run starts
+        bar = progress_bar(total=total, desc=config.name, disable=total == 0 or not progress)
+        quiet = lambda *_: None
+        try:
+            for s, protocol, seed in plan:
+                data = make_splits(s.dataset, train_size=s.train_size, val_size=config.val_size, seed=seed, root=root)
+                cell = {r['model']: r for r in load_runs(folder) if r['run_id'] in
+                        {_run_id(s, m, protocol, seed) for m in s.models}}
+                for m in s.models:
+                    rid = _run_id(s, m, protocol, seed)
+                    needs_std = m == 'standard' and bool({'pruned', 'low-rank'} & set(s.models) - set(cell))
+                    if rid in done_ids and not needs_std: bar.update(); continue
+                    rec = run_one(m, data, protocol, seed, s, cell, root=root, log=quiet)
+                    rec['run_id'], rec['commit'], rec['provenance'] = rid, prov['git']['commit'], prov
+                    cell[m] = rec
+                    if rid not in done_ids:
+                        _append_record(folder, rec)
+                        done_ids.add(rid); call['runs_added'] += 1
+                        save_meta()
+                    bar.update()
+                    log(f"{s.dataset}/{s.train_size or 'full'} {s.tag} {protocol} seed {seed} {m:>18}: test acc "
+                        f"{rec['metrics']['test']['accuracy']:.4f}, stored {rec['stats']['params_stored']:>7,}, {rec['wall_time_s']:.1f} s")
+            call['status'] = 'finished'
+        except KeyboardInterrupt: call['status'] = 'interrupted'; raise
+        except BaseException: call['status'] = 'failed'; raise
+        finally:
+            bar.close(); save_meta()
     return folder
 
 # %% ../nbs/06_case_study.ipynb #2b6fa8b8

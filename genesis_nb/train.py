@@ -23,8 +23,9 @@ from .cnn import count_params, count_macs
 # %% auto #0
 __all__ = ['PROTOCOLS', 'CHECKPOINT_FORMAT', 'Protocol', 'get_protocol', 'make_optimizer', 'predict', 'evaluate', 'Callback',
            'GenesisCallback', 'CheckpointError', 'save_checkpoint', 'read_checkpoint', 'load_model_state',
-           'NonFiniteLossError', 'Run', 'FitResult', 'progress_bar', 'fit', 'git_commit', 'cpu_fingerprint',
-           'provenance', 'model_stats', 'run_record', 'plot_history', 'plot_run']
+           'resume_differences', 'FolderLockedError', 'lock_folder', 'NonFiniteLossError', 'Run', 'FitResult',
+           'resolve_device', 'progress_bar', 'fit', 'git_commit', 'cpu_fingerprint', 'provenance', 'model_stats',
+           'run_record', 'plot_history', 'plot_run']
 
 # %% ../nbs/04_train.ipynb #ef36d317
 @dataclass
@@ -50,9 +51,13 @@ def get_protocol(protocol: str | Protocol, **overrides) -> Protocol:
         if protocol not in PROTOCOLS: raise ValueError(f'unknown protocol {protocol!r}; choose one of {sorted(PROTOCOLS)}.')
         protocol = PROTOCOLS[protocol]
     p = Protocol(**{**asdict(protocol), **{k: v for k, v in overrides.items() if v is not None}})
-    if p.lr <= 0: raise ValueError(f'lr must be > 0, got {p.lr}.')
-    if p.batch_size < 1: raise ValueError(f'batch_size must be >= 1, got {p.batch_size}.')
-    if p.epochs < 1: raise ValueError(f'epochs must be >= 1, got {p.epochs}.')
+    if not (math.isfinite(p.lr) and p.lr > 0): raise ValueError(f'lr must be a finite number > 0, got {p.lr}.')
+    for nm in ('batch_size', 'epochs'):
+        v = getattr(p, nm)
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f'{nm} must be an integer >= 1, got {v!r}.')
+    for nm in ('momentum', 'weight_decay'):
+        v = getattr(p, nm)
+        if not (math.isfinite(v) and v >= 0): raise ValueError(f'{nm} must be a finite number >= 0, got {v}.')
     if p.optimizer not in ('sgd', 'adamw'): raise ValueError(f"optimizer must be 'sgd' or 'adamw', got {p.optimizer!r}.")
     if p.schedule not in ('constant', 'onecycle'): raise ValueError(f"schedule must be 'constant' or 'onecycle', got {p.schedule!r}.")
     return p
@@ -218,15 +223,17 @@ def summary(self: GenesisCallback, points: int = 200) -> dict:
                 deaths_by_schedule=self.cuts, trace=[list(t) for t in self.trace[::every]])
 
 # %% ../nbs/04_train.ipynb #9d1ef753
-CHECKPOINT_FORMAT = 'genesis_nb-checkpoint-v1'
+CHECKPOINT_FORMAT = 'genesis_nb-checkpoint-v2'  # v2: the run's defining options are stored and checked on resume
+_CHECKPOINT_KEYS = ('model', 'optimizer', 'scheduler', 'callbacks', 'rng', 'history', 'wall_time', 'epoch', 'batch', 'step',
+                    'epoch_losses', 'defining', 'epochs')
 
 class CheckpointError(RuntimeError):
-    "A checkpoint that cannot be used: corrupt, truncated, of another format, or of another model."
+    "A checkpoint that cannot be used: corrupt, truncated, of another format, of another model or of another run."
 
 def save_checkpoint(path, **state):
-    "Write `state` to `path` atomically (temporary file, then rename)."
+    "Write `state` to `path` atomically (a temporary file of this process, then rename)."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + '.tmp')
+    tmp = path.with_name(f'{path.name}.{os.getpid()}.tmp')
     torch.save(dict(format=CHECKPOINT_FORMAT, **state), tmp)
     os.replace(tmp, path)
 
@@ -238,8 +245,13 @@ def read_checkpoint(path) -> dict:
     except Exception as e:
         raise CheckpointError(f'checkpoint {path} is corrupt or truncated ({type(e).__name__}: {str(e)[:120]}); '
                               'delete it and start again, or resume from another copy.') from None
-    if not isinstance(ck, dict) or ck.get('format') != CHECKPOINT_FORMAT:
-        raise CheckpointError(f'{path} is not a genesis_nb checkpoint (format {ck.get("format") if isinstance(ck, dict) else type(ck).__name__!r}).')
+    fmt = ck.get('format') if isinstance(ck, dict) else type(ck).__name__
+    if fmt == 'genesis_nb-checkpoint-v1':
+        raise CheckpointError(f'{path} was written by an older genesis_nb (format v1, which did not record the run\'s options); '
+                              'it cannot be resumed safely: start the run again in a new --out folder.')
+    if fmt != CHECKPOINT_FORMAT: raise CheckpointError(f'{path} is not a genesis_nb checkpoint (format {fmt!r}).')
+    missing = [k for k in _CHECKPOINT_KEYS if k not in ck]
+    if missing: raise CheckpointError(f'checkpoint {path} lacks {", ".join(missing)}: it is damaged; start again in a new --out folder.')
     return ck
 
 def load_model_state(model: nn.Module, state: dict, path='checkpoint'):
@@ -248,6 +260,41 @@ def load_model_state(model: nn.Module, state: dict, path='checkpoint'):
     except RuntimeError as e:
         raise CheckpointError(f'{path} was saved from a different model: {str(e).splitlines()[0][:300]} '
                               'Build the model with the same options as the run that wrote it.') from None
+
+# %% ../nbs/04_train.ipynb #74639e93
+def _flat(d: dict, prefix: str = '') -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict): out.update(_flat(v, f'{prefix}{k}.'))
+        else: out[f'{prefix}{k}'] = v
+    return out
+
+def resume_differences(saved: dict, now: dict) -> list[str]:
+    "Each defining option that differs between a checkpoint (`saved`) and this call (`now`), as 'name: saved → now'."
+    a, b = _flat(json.loads(json.dumps(saved))), _flat(json.loads(json.dumps(now)))
+    return [f'{k}: {a.get(k, "unset")} → {b.get(k, "unset")}' for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+
+# %% ../nbs/04_train.ipynb #c5c41d5d
+class FolderLockedError(ValueError):
+    "Another process is writing to this output folder."
+
+@contextmanager
+def lock_folder(folder):
+    "Hold an exclusive lock on `folder` (created if needed) for the duration of the block."
+    import fcntl
+    folder = Path(folder)
+    try: folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError: raise ValueError(f'{folder} exists and is not a folder; give a folder path for the output.') from None
+    f = open(folder/'.lock', 'a+')
+    try:
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0); pid = f.read().strip() or 'unknown'
+            raise FolderLockedError(f'{folder} is in use by another genesis-nb process (pid {pid}); wait for it to finish, '
+                                    'or choose another output folder.') from None
+        f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
+        yield folder
+    finally: f.close()
 
 # %% ../nbs/04_train.ipynb #7789132e
 class NonFiniteLossError(FloatingPointError):
@@ -282,11 +329,18 @@ class FitResult:
     protocol: Protocol
     lifecycle: dict | None = None  # the genesis callback's summary (target, pressure, size trace)
 
-def _resolve_device(device):
+def resolve_device(device: str) -> str:
+    "`device` checked against this machine: 'auto' picks CUDA when present; an unknown or absent device is a ValueError."
     if device == 'auto': return 'cuda' if torch.cuda.is_available() else 'cpu'
-    if str(device).startswith('cuda') and not torch.cuda.is_available():
-        raise ValueError("device='cuda' but no CUDA device is available; use device='cpu' or 'auto'.")
-    return device
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device {device!r} is not a device name torch knows; use 'cpu', 'cuda', 'cuda:N' or 'auto'.") from None
+    if d.type not in ('cpu', 'cuda'): raise ValueError(f"device {device!r}: only 'cpu' and 'cuda' are supported; use one of those or 'auto'.")
+    if d.type == 'cuda':
+        if not torch.cuda.is_available(): raise ValueError(f"device {device!r} but no CUDA device is available; use 'cpu' or 'auto'.")
+        if d.index is not None and d.index >= torch.cuda.device_count():
+            raise ValueError(f'device {device!r} but this machine has {torch.cuda.device_count()} CUDA device(s); use cuda:0 … or auto.')
+    return str(d)
 
 def _rng_state(): return dict(torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
 def _set_rng_state(s):
@@ -305,10 +359,10 @@ def progress_bar(*args, **kw):
 def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, seed: int = 0, epochs: int | None = None,
         batch_size: int | None = None, lr: float | None = None, device: str = 'cpu', precision: str = 'fp32',
         callbacks=(), genesis: dict | None = None, checkpoint=None, checkpoint_every: int = 0, resume: bool = False,
-        progress: bool = True, log=print, eval_test: bool = True) -> FitResult:
+        progress: bool = True, log=print, eval_test: bool = True, options: dict | None = None) -> FitResult:
     "Train `model` on `data.train` under `protocol`; validate each epoch; test at the end."
     if precision not in ('fp32', 'bf16', 'fp16'): raise ValueError(f"precision must be 'fp32', 'bf16' or 'fp16', got {precision!r}.")
-    device = _resolve_device(device)
+    device = resolve_device(device)
     if precision == 'fp16' and device == 'cpu': raise ValueError("precision='fp16' needs a CUDA device; use 'bf16' on the CPU.")
     p = get_protocol(protocol, epochs=epochs, batch_size=batch_size, lr=lr)
     model.to(device)
@@ -323,9 +377,27 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
         if isinstance(c, GenesisCallback): c.bind(model)
     scaler = torch.amp.GradScaler('cuda') if precision == 'fp16' else None
     history, wall = [], 0.
+    gcb = next((c for c in cbs if isinstance(c, GenesisCallback)), None)
+    defining = dict(protocol={k: v for k, v in asdict(p).items() if k != 'epochs'}, seed=seed, precision=precision,
+                    data=dict(name=data.name, **data.sizes()), model_class=type(model).__name__, **(options or {}),
+                    genesis=dict(pressure=gcb.pressure, target_params=gcb.target_params, target_particles=gcb.target_particles,
+                                 target_from=gcb.target_from, target_by=gcb.target_by) if gcb else None)
     torch.manual_seed(seed)
     if resume:
         ck = read_checkpoint(checkpoint)
+        diffs = resume_differences(ck['defining'], defining)
+        if diffs: raise CheckpointError(f'{checkpoint} belongs to a run with other options ({"; ".join(diffs)}); resume with '
+                                        'the same options, or start this run in a new output folder.')
+        if ck['epochs'] != p.epochs:
+            timed = p.schedule != 'constant' or any(l.has_gate for _, l in genesis_layers(model)) or (
+                gcb is not None and (gcb.target_params or gcb.target_particles))
+            if timed or p.epochs < ck['epoch']:
+                raise CheckpointError(f'{checkpoint} was written by a run of {ck["epochs"]} epochs; this run asks for {p.epochs}. '
+                                      + ('Its schedule depends on the length of training (one-cycle learning rate, gate '
+                                         'temperature or size target), so it cannot be lengthened or shortened. ' if timed else
+                                         f'It has already trained {ck["epoch"]} epochs. ')
+                                      + 'Resume with the same --epochs, or start a new run.')
+            log(f'extending the run from {ck["epochs"]} to {p.epochs} epochs (constant learning rate)')
         load_model_state(model, ck['model'], checkpoint)
         opt.load_state_dict(ck['optimizer'])
         if sched is not None and ck['scheduler'] is not None: sched.load_state_dict(ck['scheduler'])
@@ -340,7 +412,7 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
                         scheduler=sched.state_dict() if sched is not None else None,
                         callbacks=[c.state_dict() for c in cbs], rng=_rng_state(), history=history,
                         wall_time=wall + time.perf_counter() - t_start, epoch=run.epoch, batch=run.batch, step=run.step,
-                        epoch_losses=list(run.epoch_losses))
+                        epoch_losses=list(run.epoch_losses), defining=defining, epochs=p.epochs)
 
     for c in cbs: c.before_fit(run)
     t_start = time.perf_counter()
@@ -359,9 +431,11 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
                     loss = F.cross_entropy(model(xb), yb)
                     for c in cbs: loss = c.loss(run, loss)
                 if not torch.isfinite(loss):
+                    kept = (f'the last good checkpoint ({checkpoint}) is kept' if checkpoint is not None and Path(checkpoint).exists()
+                            else 'no checkpoint had been written')
                     raise NonFiniteLossError(
                         f'the training loss became {loss.item()} at epoch {run.epoch + 1}, batch {run.batch} (step {run.step}). '
-                        f'The run stopped before the update; the last good checkpoint ({checkpoint or "none written"}) is kept. '
+                        f'The run stopped before the update; {kept}. '
                         'Lower the learning rate or the group pressure, or train in fp32.')
                 opt.zero_grad(set_to_none=True)
                 (scaler.scale(loss) if scaler else loss).backward()
@@ -381,12 +455,13 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
                        val_accuracy=val['accuracy'], val_f1_macro=val['f1_macro'],
                        active=sum(l.num_active for _, l in genesis_layers(model)) if genesis_layers(model) else None,
                        seconds=time.perf_counter() - t_ep)
-            history.append(row)
+            history.append(row); run.epoch += 1; run.batch = 0; run.epoch_losses = []   # one transition, then talk
             log(_format_row(row, header=len(history) == 1))
-            run.epoch += 1; run.batch = 0; run.epoch_losses = []
             for c in cbs: c.after_epoch(run)
             save()
     except KeyboardInterrupt:
+        if history and history[-1]['epoch'] > run.epoch:   # interrupted inside the end-of-epoch transition: finish it
+            run.epoch, run.batch, run.epoch_losses = history[-1]['epoch'], 0, []
         if not run.in_step: save()
         log(f'interrupted at epoch {run.epoch + 1}, batch {run.batch}' + (f'; resume with the checkpoint {checkpoint}' if checkpoint else ''))
         raise

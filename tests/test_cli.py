@@ -15,7 +15,8 @@ def test_help_documents_every_option():
     out = run('train', '--help')
     assert out.returncode == 0
     for opt in ('--model', '--train-size', '--epochs', '--seed', '--out', '--data', '--protocol', '--num-particles', '--tau',
-                '--spawn-prob', '--pressure', '--resume', '--precision', '--device'):
+                '--spawn-prob', '--pressure', '--resume', '--precision', '--device', '--target-params', '--target-particles',
+                '--replace', '--rank', '--grace-steps', '--target-from', '--target-by'):
         assert opt in out.stdout, opt
 
 def test_missing_data_fails_fast_with_a_clear_message(tmp_path):

@@ -1,0 +1,180 @@
+"""Bad inputs, interruptions, concurrent use and damaged files, seen from outside the process.
+
+Every user-causable failure must end `genesis-nb` with one line `genesis-nb: ...` on stderr and exit status 2 (130 on
+an interrupt), never a traceback; nothing written may be lost or silently overwritten."""
+import gzip, json, os, signal, subprocess, sys, time
+from pathlib import Path
+
+import pytest
+
+TINY = ['--train-size', '200', '--val-size', '500', '--epochs', '1', '--no-progress']
+
+def run(*args, timeout=600, **kw):
+    return subprocess.run(['genesis-nb', *args], capture_output=True, text=True, timeout=timeout, **kw)
+
+def start(*args):
+    return subprocess.Popen(['genesis-nb', *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+def one_line_error(out, *needles):
+    assert out.returncode == 2, (out.returncode, out.stderr[-2000:])
+    assert 'Traceback' not in out.stderr, out.stderr[-2000:]
+    lines = [l for l in out.stderr.splitlines() if l.startswith('genesis-nb: ')]
+    assert len(lines) == 1, out.stderr
+    for n in needles: assert n in lines[0], (n, lines[0])
+    return lines[0]
+
+def wait_for(cond, timeout=120, every=0.1):
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if cond(): return True
+        time.sleep(every)
+    raise AssertionError('timed out waiting')
+
+# --- bad options and a machine that lacks what was asked for -------------------------------------------------------
+@pytest.mark.parametrize('args,needle', [
+    (['--lr', 'nan'], 'lr must be a finite'),
+    (['--device', 'tpu0'], "device 'tpu0'"),
+    (['--device', 'cuda'], 'no CUDA device'),
+    (['--num-particles', '1000000'], 'num_particles=1,000,000 is more than'),
+    (['--tau', 'inf'], 'tau must be a finite'),
+    (['--target-params', '100'], 'smallest this model can be'),
+    (['--model', 'fixed-rank'], 'rank'),
+])
+def test_bad_option_is_one_line_and_exit_2(tmp_path, args, needle):
+    if args == ['--device', 'cuda']:
+        import torch
+        if torch.cuda.is_available(): pytest.skip('this machine has a GPU')
+    one_line_error(run('train', *TINY, '--out', str(tmp_path/'o'), *args), needle)
+
+def test_bench_without_gpu_is_refused(tmp_path):
+    import torch
+    if torch.cuda.is_available(): pytest.skip('this machine has a GPU')
+    one_line_error(run('bench', '--quick', '--device', 'cuda', '--out', str(tmp_path)), 'no CUDA device')
+
+def test_out_that_is_a_file_or_unusable(tmp_path):
+    f = tmp_path/'file'; f.write_text('x')
+    one_line_error(run('train', *TINY, '--out', str(f)), 'not a folder')
+    one_line_error(run('train', *TINY, '--out', str(f/'below')), str(f))   # a folder below a file cannot exist
+
+def test_non_finite_loss_names_no_checkpoint_that_does_not_exist(tmp_path):
+    out = run('train', *TINY, '--lr', '1e30', '--protocol', 'seed', '--model', 'standard', '--out', str(tmp_path/'o'))
+    line = one_line_error(out, 'loss became')
+    assert 'no checkpoint had been written' in line
+
+# --- damaged data files -------------------------------------------------------------------------------------------
+def _fake_mnist(root: Path, n_train=20, n_labels=20, magic=2051, gz=False):
+    def write(name, kind, arr_bytes, dims, m):
+        data = m.to_bytes(4, 'big') + b''.join(d.to_bytes(4, 'big') for d in dims) + arr_bytes
+        p = root/'MNIST/raw'/name; p.parent.mkdir(parents=True, exist_ok=True)
+        (p.with_name(name + '.gz').write_bytes(gzip.compress(data)) if gz else p.write_bytes(data))
+    for split, n, nl in (('train', n_train, n_labels), ('t10k', 10, 10)):
+        write(f'{split}-images-idx3-ubyte', 'images', bytes(n*784), (n, 28, 28), magic if split == 'train' else 2051)
+        write(f'{split}-labels-idx1-ubyte', 'labels', bytes(i % 10 for i in range(nl)), (nl,), 2049)
+
+@pytest.mark.parametrize('kw,needle', [(dict(magic=2049), 'magic number 2049, expected 2051'),
+                                       (dict(n_labels=18), '18 labels')])
+def test_damaged_data_is_named(tmp_path, kw, needle):
+    _fake_mnist(tmp_path/'data', **kw)
+    line = one_line_error(run('train', *TINY, '--data', str(tmp_path/'data'), '--out', str(tmp_path/'o')), needle)
+    assert 'train-' in line
+
+def test_gz_files_are_read(tmp_path):
+    _fake_mnist(tmp_path/'data', gz=True)
+    out = run('train', '--train-size', '10', '--val-size', '10', '--epochs', '1', '--no-progress', '--model', 'standard',
+              '--data', str(tmp_path/'data'), '--out', str(tmp_path/'o'))
+    assert out.returncode == 0, out.stderr[-2000:]
+
+# --- the resume contract ------------------------------------------------------------------------------------------
+@pytest.fixture(scope='module')
+def one_epoch_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp('resume')/'o'
+    done = run('train', *TINY, '--model', 'genesis', '--out', str(out))
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out
+
+@pytest.mark.parametrize('change,needle', [
+    (['--lr', '0.5'], 'protocol.lr: 0.001 → 0.5'),
+    (['--dataset', 'fashion-mnist'], 'data.name: mnist → fashion-mnist'),
+    (['--seed', '3'], 'seed: 0 → 3'),
+    (['--train-size', '300'], 'data.train: 200 → 300'),
+    (['--tau', '0.3'], 'tau: 0.1 → 0.3'),
+    (['--protocol', 'tuned'], 'protocol.optimizer: sgd → adamw'),
+])
+def test_resume_refuses_other_options(one_epoch_run, change, needle):
+    before = (one_epoch_run/'record.json').read_text()
+    one_line_error(run('train', *TINY, '--model', 'genesis', '--out', str(one_epoch_run), '--resume', *change), needle)
+    assert (one_epoch_run/'record.json').read_text() == before         # nothing overwritten
+
+def test_resume_refuses_a_checkpoint_with_a_missing_part(tmp_path, one_epoch_run):
+    import torch
+    ck = torch.load(one_epoch_run/'checkpoint.ckpt', weights_only=True)
+    del ck['optimizer']
+    (tmp_path/'o').mkdir(); torch.save(ck, tmp_path/'o'/'checkpoint.ckpt')
+    one_line_error(run('train', *TINY, '--model', 'genesis', '--out', str(tmp_path/'o'), '--resume'), 'lacks optimizer')
+
+def test_resume_with_more_epochs_under_a_schedule_is_refused(tmp_path):
+    out = tmp_path/'o'
+    assert run('train', *TINY, '--model', 'standard', '--protocol', 'tuned', '--out', str(out)).returncode == 0
+    args = ['--train-size', '200', '--val-size', '500', '--no-progress', '--model', 'standard', '--protocol', 'tuned']
+    one_line_error(run('train', *args, '--epochs', '2', '--out', str(out), '--resume'), 'cannot be lengthened')
+
+# --- signals: an interrupted run resumes to the uninterrupted result -----------------------------------------------------
+def test_sigint_then_resume_equals_uninterrupted(tmp_path):
+    args = ['train', '--train-size', '1000', '--val-size', '500', '--epochs', '3', '--no-progress', '--model', 'genesis',
+            '--protocol', 'tuned']
+    full = run(*args, '--out', str(tmp_path/'full'))
+    assert full.returncode == 0, full.stderr[-2000:]
+    p = start(*args, '--out', str(tmp_path/'cut'))
+    wait_for(lambda: (tmp_path/'cut'/'checkpoint.ckpt').exists() or p.poll() is not None, every=0.05)  # epoch 1 done
+    p.send_signal(signal.SIGINT); _, err = p.communicate(timeout=120)
+    if p.returncode == 0: pytest.skip('the run finished before the signal arrived')
+    assert p.returncode == 130 and 'Traceback' not in err, err[-2000:]
+    again = run(*args, '--out', str(tmp_path/'cut'), '--resume')
+    assert again.returncode == 0, again.stderr[-2000:]
+    a, b = (json.loads((tmp_path/n/'record.json').read_text()) for n in ('full', 'cut'))
+    assert a['metrics'] == b['metrics'] and a['particles'] == b['particles']
+    assert [r['epoch'] for r in b['history']] == [1, 2, 3]
+
+# --- one owner per output folder ----------------------------------------------------------------------------------
+def test_second_process_on_the_same_folder_is_refused(tmp_path):
+    out = tmp_path/'o'
+    p = start('train', '--train-size', '1000', '--val-size', '500', '--epochs', '5', '--no-progress', '--out', str(out))
+    try:
+        wait_for(lambda: (out/'.lock').exists() and (out/'.lock').read_text().strip() == str(p.pid) or p.poll() is not None)
+        assert p.poll() is None, 'the first run ended too soon for the test'
+        one_line_error(run('train', *TINY, '--out', str(out)), f'pid {p.pid}')
+    finally:
+        p.kill(); p.wait()
+    assert run('train', *TINY, '--model', 'standard', '--out', str(out)).returncode == 0   # a killed holder leaves no stale lock
+
+# --- the study runner: killed calls keep their provenance, torn records are set aside, nothing is run twice -----------
+def test_killed_study_keeps_provenance_and_torn_line_is_set_aside(tmp_path):
+    folder = tmp_path/'tiny'
+    p = start('reproduce', '--tiny', '--out', str(tmp_path))
+    wait_for(lambda: (folder/'runs.jsonl').exists() and len((folder/'runs.jsonl').read_text().splitlines()) >= 2
+             or p.poll() is not None, timeout=300)
+    p.kill(); p.wait()
+    meta = json.loads((folder/'meta.json').read_text())
+    assert meta['calls'][-1]['status'] == 'running' and meta['calls'][-1]['provenance']['command'].startswith('genesis-nb')
+    second = run('reproduce', '--tiny', '--out', str(tmp_path))   # a second call on the same folder while none holds it
+    assert second.returncode == 0, second.stderr[-2000:]
+    # now tear the last record as a kill during the append would, and run again
+    text = (folder/'runs.jsonl').read_text()
+    (folder/'runs.jsonl').write_text(text[:-200])
+    third = run('reproduce', '--tiny', '--out', str(tmp_path))
+    assert third.returncode == 0, third.stderr[-2000:]
+    assert 'set aside' in third.stdout + third.stderr
+    assert list(folder.glob('runs.jsonl.torn-*'))
+    ids = [json.loads(l)['run_id'] for l in (folder/'runs.jsonl').read_text().splitlines()]
+    meta = json.loads((folder/'meta.json').read_text())
+    assert len(ids) == len(set(ids)) == meta['planned_runs']              # every planned record exactly once
+    assert [c['status'] for c in meta['calls']] == ['running', 'finished', 'finished']
+
+def test_two_study_calls_on_one_folder(tmp_path):
+    p = start('reproduce', '--tiny', '--out', str(tmp_path))
+    try:
+        wait_for(lambda: (tmp_path/'tiny'/'.lock').exists() and (tmp_path/'tiny'/'.lock').read_text().strip() == str(p.pid)
+                 or p.poll() is not None)
+        one_line_error(run('reproduce', '--tiny', '--out', str(tmp_path)), 'in use by another genesis-nb process')
+    finally:
+        p.kill(); p.wait()
