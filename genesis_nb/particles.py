@@ -133,6 +133,8 @@ def compiled_particle_forward():
     "`particle_forward` compiled with `torch.compile` (once per process; shapes specialise as usual)."
     global _compiled
     if _compiled is None:  # the 1×1 mix as a matrix product: on small maps faster than the CPU convolution kernel
+        if not torch.cuda.is_available():  # inductor's C++ toolchain probe warns about CUDA_HOME on CPU-only machines
+            import logging; logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)
         _compiled = torch.compile(particle_forward, fullgraph=True, dynamic=False, options={'conv_1x1_as_mm': True})
     return _compiled
 
