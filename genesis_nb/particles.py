@@ -6,7 +6,6 @@
 from __future__ import annotations
 import math
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
