@@ -120,7 +120,7 @@ def test_resume_with_more_epochs_under_a_schedule_is_refused(tmp_path):
 
 # --- signals: an interrupted run resumes to the uninterrupted result -----------------------------------------------------
 def test_sigint_then_resume_equals_uninterrupted(tmp_path):
-    args = ['train', '--train-size', '1000', '--val-size', '500', '--epochs', '3', '--no-progress', '--model', 'genesis',
+    args = ['train', '--train-size', '5000', '--val-size', '500', '--epochs', '3', '--no-progress', '--model', 'genesis',
             '--protocol', 'tuned']
     full = run(*args, '--out', str(tmp_path/'full'))
     assert full.returncode == 0, full.stderr[-2000:]
