@@ -25,18 +25,19 @@ def _train_parser(sub):
     p.add_argument('--lr', type=float, default=None, help="learning rate (default: the protocol's)")
     p.add_argument('--seed', type=int, default=0, help='seed of initialisation, data order, subset and births')
     p.add_argument('--num-particles', type=int, default=16, help='particles per genesis layer (K)')
-    p.add_argument('--tau', type=float, default=0.1, help="activation threshold, in units of a fresh particle's strength")
+    p.add_argument('--tau', type=float, default=0.1, help="activation threshold (units of a fresh particle's strength)")
     p.add_argument('--spawn-prob', type=float, default=0.01, help='birth probability of each unborn slot per step')
     p.add_argument('--initial-particles', type=int, default=4, help='particles born at the start (0: the source\'s "all inactive")')
-    p.add_argument('--birth', choices=['random', 'gradient'], default='random', help="a newborn's direction (its mix starts at 0)")
+    p.add_argument('--birth', choices=['random', 'gradient'], default='random',
+                   help="a newborn's direction (its mix starts at 0)")
     p.add_argument('--grace-steps', type=int, default=25, help='steps a newborn is exempt from the activation rule')
-    p.add_argument('--replace', default='conv2', help="genesis CNN: the layers made genesis, comma-separated from conv1,conv2,fc")
+    p.add_argument('--replace', default='conv2', help='genesis CNN: genesis layers, comma-separated (conv1,conv2,fc)')
     p.add_argument('--rank', type=int, default=None, help="rank of conv2 in the 'fixed-rank' control")
     p.add_argument('--gate', action=argparse.BooleanOptionalAction, default=False, help='softmax gate over particles')
     p.add_argument('--pressure', type=float, default=1e-3, help='group-lasso strength lambda of the proximal step')
     p.add_argument('--target-params', type=int, default=None, help='end with at most this many stored parameters')
-    p.add_argument('--target-particles', type=int, default=None, help='end with at most this many live particles per layer')
-    p.add_argument('--target-from', type=float, default=0.25, help='fraction of training after which pruning to the target begins')
+    p.add_argument('--target-particles', type=int, default=None, help='end with at most this many particles per layer')
+    p.add_argument('--target-from', type=float, default=0.25, help='fraction of training after which pruning begins')
     p.add_argument('--target-by', type=float, default=0.75, help='fraction of training by which the target is reached')
     p.add_argument('--budget', type=int, default=None, help="parameter budget of 'dense-matched'")
     p.add_argument('--device', default='cpu', help="'cpu', 'cuda' or 'auto'")
@@ -67,13 +68,15 @@ def train_main(a, argv) -> dict:
     genesis = dict(pressure=a.pressure, target_params=a.target_params, target_particles=a.target_particles,
                    target_from=a.target_from, target_by=a.target_by)
     if a.model == 'fixed-rank':   # the control has no lifecycle: no pressure, no target
-        if a.target_params or a.target_particles: raise ValueError("'fixed-rank' is the control without a lifecycle: "
-                                                                    'drop --target-params/--target-particles, set --rank.')
+        if a.target_params or a.target_particles:
+            raise ValueError("'fixed-rank' is the control without a lifecycle: drop --target-params and "
+                             '--target-particles, set --rank.')
         genesis = dict(pressure=0.)
     model = build_model(a.model, budget=a.budget, rank=a.rank, num_particles=a.num_particles, **pk)
     with lock_folder(a.out) as out:   # one process per output folder
-        res = fit(model, data, a.protocol, seed=a.seed, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, device=a.device,
-                  precision=a.precision, genesis=genesis, checkpoint=out/'checkpoint.ckpt', resume=a.resume,
+        res = fit(model, data, a.protocol, seed=a.seed, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr,
+                  device=a.device, precision=a.precision, genesis=genesis, checkpoint=out/'checkpoint.ckpt',
+                  resume=a.resume,
                   progress=not a.no_progress, options={k: getattr(a, k) for k in _MODEL_OPTIONS})
         rec = run_record(res, model_name=a.model, data=data, seed=a.seed, argv=argv,
                          extra=dict(options={k: v for k, v in vars(a).items() if k not in ('func',)}))
@@ -83,7 +86,8 @@ def train_main(a, argv) -> dict:
         tmp.write_text(json.dumps(rec, indent=1)); os.replace(tmp, out/'record.json')
     t = res.test
     print(f"test accuracy: {t['accuracy']:.4f}  macro F1: {t['f1_macro']:.4f}  stored parameters: {rec['stats']['params_stored']:,}"
-          + (f" (target {a.target_params:,})" if a.target_params else '') + f"  ({rec['wall_time_s']:.1f} s); record: {out/'record.json'}")
+          + (f" (target {a.target_params:,})" if a.target_params else '')
+          + f"  ({rec['wall_time_s']:.1f} s); record: {out/'record.json'}")
     return rec
 
 # %% ../nbs/05_cli.ipynb #7d484fc3
@@ -96,12 +100,20 @@ def main(argv=None):
     import importlib
     for mod in _EXTRA_PARSERS: importlib.import_module(mod).add_parser(sub)
     a = ap.parse_args(argv)
+    _interruptible()
     from genesis_nb.train import NonFiniteLossError, CheckpointError
     try: a.func(a, ['genesis-nb', *argv])
     except KeyboardInterrupt:
         print('genesis-nb: interrupted', file=sys.stderr); sys.exit(130)
-    except (ValueError, CheckpointError, NonFiniteLossError, OSError) as e:   # data, options, checkpoint, device, folder
+    except (ValueError, CheckpointError, NonFiniteLossError, OSError) as e:   # options, data, checkpoint, device, out
         print(f'genesis-nb: {_one_line(e)}', file=sys.stderr); sys.exit(2)
+
+def _interruptible():
+    "Ctrl-C (SIGINT) and SIGTERM (a scheduler's kill, `timeout`) unwind as KeyboardInterrupt: nothing is lost."
+    import signal
+    def stop(*_): raise KeyboardInterrupt
+    signal.signal(signal.SIGINT, signal.default_int_handler)   # even when started from a shell that ignores SIGINT
+    signal.signal(signal.SIGTERM, stop)
 
 def _one_line(e) -> str:
     "An exception as one line; an OS error on a path also names the path and what to check."

@@ -69,7 +69,8 @@ def genesis_cnn(form: str = 'replace', c1: int = 32, c2: int = 64, num_classes: 
     bad = set(replace) - {'conv1', 'conv2', 'fc'}
     if bad: raise ValueError(f"replace may name 'conv1', 'conv2' and 'fc'; got {sorted(bad)}.")
     from genesis_nb.particles import GenesisLinear
-    ranks = {'conv1': min(25, c1), 'conv2': min(25*c1, c2 if form == 'replace' else c2//2), 'fc': min(4*c2, num_classes)}
+    ranks = {'conv1': min(25, c1), 'conv2': min(25*c1, c2 if form == 'replace' else c2//2),
+             'fc': min(4*c2, num_classes)}
     most = max(ranks[r] for r in (replace if form == 'replace' else ('conv2',)))
     if not particle_kw.get('gate', True) and isinstance(num_particles, int) and num_particles > most:
         raise ValueError(f'num_particles={num_particles:,} is more than any replaced layer can use with the gate off '
@@ -78,10 +79,12 @@ def genesis_cnn(form: str = 'replace', c1: int = 32, c2: int = 64, num_classes: 
         k = num_particles if particle_kw.get('gate', True) else min(num_particles, n, c_out)
         init = particle_kw.get('initial_particles')
         return dict(particle_kw, num_particles=k, **({} if init is None else dict(initial_particles=min(init, k))))
-    conv1 = GenesisConv2d(1, c1, 5, 2, 2, **kw(25, c1)) if 'conv1' in replace and form == 'replace' else nn.Conv2d(1, c1, 5, 2, 2)
+    genesis_conv1 = 'conv1' in replace and form == 'replace'
+    conv1 = GenesisConv2d(1, c1, 5, 2, 2, **kw(25, c1)) if genesis_conv1 else nn.Conv2d(1, c1, 5, 2, 2)
     if form == 'replace':
         conv2 = GenesisConv2d(c1, c2, 5, 2, 2, **kw(25*c1, c2)) if 'conv2' in replace else nn.Conv2d(c1, c2, 5, 2, 2)
-        fc = GenesisLinear(c2*4, num_classes, **kw(c2*4, num_classes)) if 'fc' in replace else nn.Linear(c2*4, num_classes)
+        fc = (GenesisLinear(c2*4, num_classes, **kw(c2*4, num_classes)) if 'fc' in replace
+              else nn.Linear(c2*4, num_classes))
     else:
         if c2 % 2: raise ValueError(f'the two-branch form splits c2 in halves; c2 must be even, got {c2}.')
         conv2 = TwoBranch(nn.Conv2d(c1, c2//2, 5, 2, 2), GenesisConv2d(c1, c2//2, 5, 2, 2, **kw(25*c1, c2//2)))
@@ -141,7 +144,8 @@ def mlp(genesis: bool = False, widths: tuple = (300, 100), num_classes: int = 10
     from genesis_nb.particles import GenesisLinear
     sizes, layers = (784, *widths), [nn.Flatten()]
     for n, m in zip(sizes[:-1], sizes[1:]):
-        layers += [GenesisLinear(n, m, num_particles=num_particles, **particle_kw) if genesis else nn.Linear(n, m), nn.ReLU()]
+        dense = GenesisLinear(n, m, num_particles=num_particles, **particle_kw) if genesis else nn.Linear(n, m)
+        layers += [dense, nn.ReLU()]
     return nn.Sequential(*layers, nn.Linear(sizes[-1], num_classes))
 
 # %% ../nbs/03_cnn.ipynb #e46be737

@@ -77,7 +77,8 @@ def read_idx(path: Path, kind: str) -> torch.Tensor:
     magic, ndim = _IDX_MAGIC[kind], 3 if kind == 'images' else 1
     fix = "replace it with torchvision's raw file (or delete it and let torchvision download it again)"
     if len(raw) < 4 + 4*ndim:
-        raise DataFormatError(f'{path} has {len(raw)} bytes, too few for an IDX {kind} header ({4 + 4*ndim} bytes); {fix}.')
+        raise DataFormatError(f'{path} has {len(raw)} bytes, too few for an IDX {kind} header '
+                              f'({4 + 4*ndim} bytes); {fix}.')
     got = int.from_bytes(raw[:4], 'big')
     if got != magic:
         raise DataFormatError(f'{path}: magic number {got}, expected {magic} (IDX {kind}: unsigned bytes, {ndim} '
@@ -85,8 +86,8 @@ def read_idx(path: Path, kind: str) -> torch.Tensor:
     dims = [int.from_bytes(raw[4 + 4*i: 8 + 4*i], 'big') for i in range(ndim)]
     want = 4 + 4*ndim + math.prod(dims)
     if len(raw) != want:
-        raise DataFormatError(f'{path}: the header says {"×".join(map(str, dims))} {kind} ({want:,} bytes) but the file has '
-                              f'{len(raw):,} bytes: it is truncated or padded; {fix}.')
+        raise DataFormatError(f'{path}: the header says {"×".join(map(str, dims))} {kind} ({want:,} bytes) but '
+                              f'the file has {len(raw):,} bytes: it is truncated or padded; {fix}.')
     if kind == 'images' and dims[1:] != [28, 28]:
         raise DataFormatError(f'{path}: images of {dims[1]}×{dims[2]} pixels, expected 28×28; {fix}.')
     return torch.frombuffer(bytearray(raw[4 + 4*ndim:]), dtype=torch.uint8).reshape(dims)
@@ -106,8 +107,8 @@ def _read_split(root: Path, info: DatasetInfo, split: str):
         raise DataFormatError(f'{xs} holds {len(x):,} images but {ys} holds {len(y):,} labels; the two files must come '
                               "from the same release of the data set: replace both with torchvision's files.")
     if len(y) and int(y.max()) >= info.num_classes:
-        raise DataFormatError(f'{ys}: label {int(y.max())} is outside the {info.num_classes} classes of {info.cls_name}; '
-                              "replace it with torchvision's file.")
+        raise DataFormatError(f'{ys}: label {int(y.max())} is outside the {info.num_classes} classes of '
+                              f"{info.cls_name}; replace it with torchvision's file.")
     return x, y.long()
 
 # %% ../nbs/00_data.ipynb #88477e90

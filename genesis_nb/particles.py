@@ -43,7 +43,7 @@ def activation_scores(
 # %% ../nbs/02_particles.ipynb #d5587c43
 def particle_forward(x, particles, mix, bias, gate_weight, gate_bias, settled, active, temperature, tau: float,
                      strength_ref: float = 1., stride=1, padding=0, conv: bool = True, update_mask: bool = False):
-    "The genesis layer as one pure function. Returns `(y, active)`; with `update_mask` the rule may switch settled particles off."
+    "The genesis layer as one pure function: `(y, active)`; with `update_mask` the rule may switch particles off."
     r = F.conv2d(x, particles, None, stride, padding) if conv else F.linear(x, particles)
     if update_mask:
         sw, sx = activation_scores(particles, mix, r, x.detach().float().pow(2).mean().sqrt(), strength_ref)
@@ -72,20 +72,24 @@ class GenesisLayer(nn.Module):
                  initial_particles: int | None = None, birth: str = 'random', grace_steps: int = 25,
                  bias: bool = True, rate_momentum: float = 0.99, compile: bool = False):
         super().__init__()
-        _check(_is_int(num_particles) and num_particles >= 1, f'num_particles must be an integer >= 1, got {num_particles!r}.')
+        _check(_is_int(num_particles) and num_particles >= 1,
+               f'num_particles must be an integer >= 1, got {num_particles!r}.')
         rank = min(fan_in, out_features)   # more particles than this buy nothing without the gate
         k_max = fan_in * out_features if gate else rank
-        _check(num_particles <= k_max, f'num_particles={num_particles:,} is more than this layer can use: at most {k_max:,} '
-               + ('(its dense weight has that many entries).' if gate else f'(the rank of its {out_features}×{fan_in} dense '
-                  'weight; with the gate off more particles add parameters and nothing else).'))
-        _check(math.isfinite(tau) and tau >= 0, f'tau must be a finite number >= 0 (0 never switches a particle off), got {tau!r}.')
+        why = ('(its dense weight has that many entries).' if gate else f'(the rank of its {out_features}×{fan_in} '
+               'dense weight; with the gate off more particles add parameters and nothing else).')
+        _check(num_particles <= k_max, f'num_particles={num_particles:,} is more than this layer can use: '
+               f'at most {k_max:,} {why}')
+        _check(math.isfinite(tau) and tau >= 0,
+               f'tau must be a finite number >= 0 (0 never switches a particle off), got {tau!r}.')
         _check(_is_int(grace_steps) and grace_steps >= 0, f'grace_steps must be an integer >= 0, got {grace_steps!r}.')
         _check(0 <= spawn_prob <= 1, f'spawn_prob must lie in [0, 1], got {spawn_prob!r}.')
         _check(birth in ('random', 'gradient'), f"birth must be 'random' or 'gradient', got {birth!r}.")
         _check(0 <= rate_momentum < 1, f'rate_momentum must lie in [0, 1), got {rate_momentum!r}.')
         K = num_particles
         init = K if initial_particles is None else initial_particles
-        _check(_is_int(init) and 0 <= init <= K, f'initial_particles must be an integer in [0, num_particles={K}], got {initial_particles!r}.')
+        _check(_is_int(init) and 0 <= init <= K,
+               f'initial_particles must be an integer in [0, num_particles={K}], got {initial_particles!r}.')
         self.fan_in, self.out_features, self.num_particles = fan_in, out_features, K
         self.tau, self.spawn_prob, self.birth, self.rate_momentum = float(tau), float(spawn_prob), birth, rate_momentum
         self.grace_steps = grace_steps
@@ -161,7 +165,8 @@ GenesisLayer.forward, GenesisLayer._keep_grad = _forward, _keep_grad
 def _pair(v, name):
     "An int or a pair of ints as a pair, or a ValueError naming `name`."
     v = (v, v) if _is_int(v) else tuple(v) if isinstance(v, (tuple, list)) else None
-    _check(v is not None and len(v) == 2 and all(_is_int(i) for i in v), f'{name} must be an int or a pair of ints, got {v!r}.')
+    _check(v is not None and len(v) == 2 and all(_is_int(i) for i in v),
+           f'{name} must be an int or a pair of ints, got {v!r}.')
     return v
 
 def _conv_padding(padding, ks, stride):
@@ -169,7 +174,8 @@ def _conv_padding(padding, ks, stride):
     if padding == 'valid': return (0, 0)
     if padding == 'same':
         _check(stride == (1, 1) and all(k % 2 for k in ks),
-               f"padding='same' needs stride 1 and odd kernel sizes here (got stride {stride}, kernel {ks}); give the padding as numbers.")
+               f"padding='same' needs stride 1 and odd kernel sizes here (got stride {stride}, kernel {ks}); "
+               'give the padding as numbers.')
         return tuple((k - 1)//2 for k in ks)
     _check(not isinstance(padding, str), f"padding must be an int, a pair of ints, 'same' or 'valid', got {padding!r}.")
     return _pair(padding, 'padding')
@@ -232,8 +238,10 @@ def spawn(self: GenesisLayer, slots):
     if G is not None and bool(G.abs().sum() > 0): Vh = torch.linalg.svd(G.float(), full_matrices=False)[2]
     else: Vh = None
     for i, k in enumerate(slots):
-        p = Vh[min(i, len(Vh) - 1)] if Vh is not None else torch.randn(self.fan_in)  # several newborns: next singular vectors
-        self.particles[k] = (p / p.norm() * self.particle_ref).reshape(self.particles.shape[1:]).to(self.particles.dtype)
+        # several newborns in one step take the next singular vectors
+        p = Vh[min(i, len(Vh) - 1)] if Vh is not None else torch.randn(self.fan_in)
+        p = (p / p.norm() * self.particle_ref).reshape(self.particles.shape[1:])
+        self.particles[k] = p.to(self.particles.dtype)
         self.mix[:, k] = 0.
         if self.has_gate: self.gate.weight[k] = 0.; self.gate.bias[k] = 0.
         self.born[k], self.active[k] = True, True
@@ -305,7 +313,7 @@ def group_norms(self: GenesisLayer) -> torch.Tensor:
 # %% ../nbs/02_particles.ipynb #7c3fc181
 @patch
 def group_penalty(self: GenesisLayer) -> torch.Tensor:
-    "The layer's group-lasso term $\\Omega = w\\sum_{k\\in M}\\nu_k$ over its active particles (what `shrink` minimises)."
+    "The layer's group-lasso term $\\Omega = w\\sum_{k\\in M}\\nu_k$ over its active particles (`shrink` minimises it)."
     return self.group_weight * (self.group_norms() * self.active.to(self.particles.dtype)).sum()
 
 # %% ../nbs/02_particles.ipynb #15067396
@@ -415,7 +423,7 @@ def fold_model(model: nn.Module) -> nn.Module:
 
 # %% ../nbs/02_particles.ipynb #884f9c78
 def particle_cost(layer: GenesisLayer) -> int:
-    "Stored parameters one live particle adds to the compacted layer: $n + C_\\text{out}$ (+ $C_\\text{in} + 1$ with the gate)."
+    "Stored parameters one live particle adds: $n + C_\\text{out}$ (+ $C_\\text{in} + 1$ with the gate)."
     return layer.fan_in + layer.out_features + (layer.gate.in_features + 1 if layer.has_gate else 0)
 
 # %% ../nbs/02_particles.ipynb #8cd1a7e8
@@ -436,7 +444,8 @@ def stored_params(
 def size_bounds(model: nn.Module) -> tuple[int, int]:
     "The fewest (one live particle per genesis layer) and the most (every slot live) stored parameters of `model`."
     layers = genesis_layers(model)
-    return (stored_params(model, {n: 1 for n, _ in layers}), stored_params(model, {n: l.num_particles for n, l in layers}))
+    return (stored_params(model, {n: 1 for n, _ in layers}),
+            stored_params(model, {n: l.num_particles for n, l in layers}))
 
 # %% ../nbs/02_particles.ipynb #61007d86
 def size_goal(
@@ -446,7 +455,7 @@ def size_goal(
     begin: int,    # the step $t_0$ at which pruning begins
     deadline: int, # the step $t_T$ at which $T$ is reached
 ) -> float:
-    "The size allowed after `step` steps: $T + (S_0 - T)(1 - \\operatorname{clip}((t - t_0)/(t_T - t_0), 0, 1))^3$, never below `target`."
+    "The size allowed after `step` steps, $S^*(t)$ (never below `target`)."
     frac = min(max((step - begin) / max(deadline - begin, 1), 0.), 1.)
     return max(target + (start - target) * (1 - frac)**3, target)
 
@@ -465,7 +474,7 @@ def cut_weakest(
     per_cost: bool = False,  # rank by strength per stored parameter instead of strength
     spare_newborns: bool = False,  # never cut a particle still in its grace period
 ) -> list[tuple[int, int]]:
-    "Switch off the weakest live particles of `layers` (each keeps one) while `too_big()`; returns `(layer index, slot)`s."
+    "Switch off the weakest live particles of `layers` (each keeps one) while `too_big()`; returns what it cut."
     cut = []
     while too_big():
         live = [(float(l.strengths()[k]) / (particle_cost(l) if per_cost else 1), i, int(k))

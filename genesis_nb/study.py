@@ -167,8 +167,9 @@ def load_runs(folder) -> list[dict]:
         if not line.strip(): continue
         try: out.append(json.loads(line))
         except json.JSONDecodeError as e:
-            raise ValueError(f'{p}, line {i}: not a JSON record ({e.msg}). If it is the last line, a run was killed while '
-                             'it was written: `genesis-nb reproduce` sets such a line aside and trains that run again.') from None
+            raise ValueError(f'{p}, line {i}: not a JSON record ({e.msg}). If it is the last line, a run was killed '
+                             'while it was written: `genesis-nb reproduce` sets such a line aside and trains that run '
+                             'again.') from None
     return out
 
 # %% ../nbs/06_case_study.ipynb #99c28fb1
@@ -202,7 +203,8 @@ def set_aside_torn_tail(folder, log=print) -> Path | None:
             'that run will be trained again.')
         return side
     if not text.endswith('\n'):
-        with open(p, 'a') as f: f.write('\n')   # a complete last record without its newline: the next append starts a line
+        # a complete last record without its newline: the next append must start a new line
+        with open(p, 'a') as f: f.write('\n')
     return None
 
 def read_meta(folder, log=print) -> dict:
@@ -229,8 +231,9 @@ def reproduce(config: StudyConfig, out='results', root=None, log=print, argv=Non
             calls.append(dict(provenance=meta['provenance'], wall_time_s=meta.get('wall_time_s'), runs_added=None))
         prov, before = provenance(argv), meta.get('wall_time_s', 0.)
         call = dict(provenance=prov, status='running', wall_time_s=0., runs_added=0); calls.append(call)
-        meta.update(config=dict(name=config.name, val_size=config.val_size, settings=[asdict(s) for s in config.settings]),
-                    provenance=prov, planned_runs=total)
+        settings = [asdict(s) for s in config.settings]
+        meta.update(config=dict(name=config.name, val_size=config.val_size, settings=settings), provenance=prov,
+                    planned_runs=total)
         t0 = time.perf_counter()
         def save_meta():
             call['wall_time_s'] = time.perf_counter() - t0
@@ -257,7 +260,8 @@ def reproduce(config: StudyConfig, out='results', root=None, log=print, argv=Non
                         save_meta()
                     bar.update()
                     log(f"{s.dataset}/{s.train_size or 'full'} {s.tag} {protocol} seed {seed} {m:>18}: test acc "
-                        f"{rec['metrics']['test']['accuracy']:.4f}, stored {rec['stats']['params_stored']:>7,}, {rec['wall_time_s']:.1f} s")
+                        f"{rec['metrics']['test']['accuracy']:.4f}, stored {rec['stats']['params_stored']:>7,}, "
+                        f"{rec['wall_time_s']:.1f} s")
             call['status'] = 'finished'
         except KeyboardInterrupt: call['status'] = 'interrupted'; raise
         except BaseException: call['status'] = 'failed'; raise
@@ -373,10 +377,11 @@ def settings_of(df):
     return sorted({(r.dataset, int(r.train_size), r.protocol) for r in m.itertuples()})
 
 # %% ../nbs/06_case_study.ipynb #fdee58bf
-BIRTH_NONINFERIORITY_MARGIN = 0.01  # gradient births "not worse" than random: 1 pp of validation accuracy (fixed before the runs)
+# gradient births are "not worse" than random ones within 1 pp of validation accuracy (fixed before the runs)
+BIRTH_NONINFERIORITY_MARGIN = 0.01
 
 def paired_noninferiority(d, margin: float, alpha: float = 0.05) -> dict:
-    "Is the mean of paired differences `d` (a − b) above `-margin`? One-sided paired-t lower bound at level 1 − `alpha`."
+    "Is the mean of paired differences `d` (a − b) above `-margin`? One-sided paired-t bound at level 1 − `alpha`."
     import numpy as np
     from scipy import stats
     d = np.asarray(d, dtype=float)
@@ -567,12 +572,6 @@ def write_reports(folder, bench=None) -> tuple:
     summ.to_csv(Path(folder)/'summary.csv'); ledger.to_csv(Path(folder)/'ledger.csv', index=False)
     return summ, ledger
 
-def _sigterm_as_interrupt():
-    "Let SIGTERM (a scheduler's kill, `timeout`) unwind like Ctrl-C, so the runner still writes meta.json."
-    import signal
-    def stop(*_): raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, stop)
-
 def rerun_main(cfg, a):
     "`genesis-nb reproduce --rerun RUN_ID`: train one recorded configuration again and compare."
     folder = Path(a.out)/cfg.name
@@ -588,7 +587,6 @@ def reproduce_main(a, argv):
     "Run `genesis-nb reproduce`."
     cfg = STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'full']
     if a.rerun: return rerun_main(cfg, a)
-    _sigterm_as_interrupt()
     t0 = time.time()
     folder = reproduce(cfg, out=a.out, root=a.data, argv=argv)
     _, ledger = write_reports(folder, load_bench(a.out))

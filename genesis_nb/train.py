@@ -54,7 +54,8 @@ def get_protocol(protocol: str | Protocol, **overrides) -> Protocol:
     if not (math.isfinite(p.lr) and p.lr > 0): raise ValueError(f'lr must be a finite number > 0, got {p.lr}.')
     for nm in ('batch_size', 'epochs'):
         v = getattr(p, nm)
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f'{nm} must be an integer >= 1, got {v!r}.')
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise ValueError(f'{nm} must be an integer >= 1, got {v!r}.')
     for nm in ('momentum', 'weight_decay'):
         v = getattr(p, nm)
         if not (math.isfinite(v) and v >= 0): raise ValueError(f'{nm} must be a finite number >= 0, got {v}.')
@@ -120,19 +121,21 @@ class Callback:
 def _is_count(v): return isinstance(v, int) and not isinstance(v, bool) and v >= 1
 
 class GenesisCallback(Callback):
-    "Genesis training: gate temperature, freeze, proximal group pressure, lifecycle, and gradual pruning to a size target."
+    "Genesis training: gate temperature, freeze, proximal pressure, lifecycle, gradual pruning to a size target."
     def __init__(self,
                  pressure: float = 1e-3,               # group-lasso strength $\lambda$ of the proximal step
                  t0: float = 30.,                      # initial gate temperature
                  anneal_frac: float = 0.3,             # fraction of training over which the temperature falls to 1
                  target_params: int | None = None,     # at most this many stored parameters at the end
-                 target_particles: int | None = None,  # at most this many live particles in each genesis layer at the end
+                 target_particles: int | None = None,  # at most this many live particles per genesis layer at the end
                  target_from: float = 0.25,            # fraction of training after which pruning to the target begins
                  target_by: float = 0.75):             # fraction of training by which the target is reached
-        if not (math.isfinite(pressure) and pressure >= 0): raise ValueError(f'pressure must be a finite number >= 0, got {pressure}.')
+        if not (math.isfinite(pressure) and pressure >= 0):
+            raise ValueError(f'pressure must be a finite number >= 0, got {pressure}.')
         if not 0 <= anneal_frac <= 1: raise ValueError(f'anneal_frac must lie in [0, 1], got {anneal_frac}.')
         if not 0 <= target_from < target_by <= 1:
-            raise ValueError(f'need 0 <= target_from < target_by <= 1, got target_from={target_from}, target_by={target_by}.')
+            raise ValueError(f'need 0 <= target_from < target_by <= 1, got target_from={target_from}, '
+                             f'target_by={target_by}.')
         if target_params is not None and target_particles is not None:
             raise ValueError('give target_params or target_particles, not both.')
         for nm, v in dict(target_params=target_params, target_particles=target_particles).items():
@@ -148,14 +151,16 @@ def before_fit(self: GenesisCallback, run):
     named = genesis_layers(run.model)
     self.layers = [l for _, l in named]
     own = {id(t) for l in self.layers for t in l.parameters()}
-    self.group = next((i for i, g in enumerate(run.optimizer.param_groups) if any(id(t) in own for t in g['params'])), None)
+    groups = run.optimizer.param_groups
+    self.group = next((i for i, g in enumerate(groups) if any(id(t) in own for t in g['params'])), None)
     if self.target_params is None and self.target_particles is None: return
     if not self.layers: raise ValueError('a size target needs a model with genesis layers; this one has none.')
     if self.target_params is not None and self.target_params < size_bounds(run.model)[0]:
         raise ValueError(f'target_params={self.target_params:,} is below the smallest this model can be: '
-                         f'{size_bounds(run.model)[0]:,} stored parameters (one live particle in each genesis layer). Ask for '
-                         'at least that many, or put genesis layers in more places (replace=...).')
-    self.begin, self.deadline = round(self.target_from * run.total_steps), max(1, round(self.target_by * run.total_steps))
+                         f'{size_bounds(run.model)[0]:,} stored parameters (one live particle in each genesis layer). '
+                         'Ask for at least that many, or put genesis layers in more places (replace=...).')
+    self.begin = round(self.target_from * run.total_steps)
+    self.deadline = max(1, round(self.target_by * run.total_steps))
 
 # %% ../nbs/04_train.ipynb #88fd1da5
 @patch
@@ -172,7 +177,8 @@ def prune_to_schedule(self: GenesisCallback, model, done: int) -> float:
     final = done >= self.deadline
     if self.target_params is not None:
         goal = size_goal(done, self.start, self.target_params, self.begin, self.deadline)
-        self.cuts += len(cut_weakest(self.layers, lambda: stored_params(model) > goal, per_cost=True, spare_newborns=not final))
+        too_big = lambda: stored_params(model) > goal
+        self.cuts += len(cut_weakest(self.layers, too_big, per_cost=True, spare_newborns=not final))
         return goal
     goals = [size_goal(done, s, min(self.target_particles, l.num_particles), self.begin, self.deadline)
              for s, l in zip(self.start, self.layers)]
@@ -214,7 +220,7 @@ def load_state_dict(self: GenesisCallback, state: dict):
 
 @patch
 def summary(self: GenesisCallback, points: int = 200) -> dict:
-    "What the run record keeps: the target, its deadline, the final size, the cut count and the trace thinned to ~`points` rows."
+    "What the run record keeps: target, deadline, final size, deaths by cause, the trace thinned to ~`points` rows."
     every = max(1, len(self.trace) // points)
     deaths = sum(e[1] == 'deactivate' for l in self.layers for e in l.events)
     return dict(pressure=self.pressure, target_params=self.target_params, target_particles=self.target_particles,
@@ -224,8 +230,8 @@ def summary(self: GenesisCallback, points: int = 200) -> dict:
 
 # %% ../nbs/04_train.ipynb #9d1ef753
 CHECKPOINT_FORMAT = 'genesis_nb-checkpoint-v2'  # v2: the run's defining options are stored and checked on resume
-_CHECKPOINT_KEYS = ('model', 'optimizer', 'scheduler', 'callbacks', 'rng', 'history', 'wall_time', 'epoch', 'batch', 'step',
-                    'epoch_losses', 'defining', 'epochs')
+_CHECKPOINT_KEYS = ('model', 'optimizer', 'scheduler', 'callbacks', 'rng', 'history', 'wall_time', 'epoch', 'batch',
+                    'step', 'epoch_losses', 'defining', 'epochs')
 
 class CheckpointError(RuntimeError):
     "A checkpoint that cannot be used: corrupt, truncated, of another format, of another model or of another run."
@@ -247,11 +253,12 @@ def read_checkpoint(path) -> dict:
                               'delete it and start again, or resume from another copy.') from None
     fmt = ck.get('format') if isinstance(ck, dict) else type(ck).__name__
     if fmt == 'genesis_nb-checkpoint-v1':
-        raise CheckpointError(f'{path} was written by an older genesis_nb (format v1, which did not record the run\'s options); '
-                              'it cannot be resumed safely: start the run again in a new --out folder.')
+        raise CheckpointError(f'{path} was written by an older genesis_nb (format v1, which did not record the '
+                              "run's options); it cannot be resumed safely: start the run again in a new --out folder.")
     if fmt != CHECKPOINT_FORMAT: raise CheckpointError(f'{path} is not a genesis_nb checkpoint (format {fmt!r}).')
     missing = [k for k in _CHECKPOINT_KEYS if k not in ck]
-    if missing: raise CheckpointError(f'checkpoint {path} lacks {", ".join(missing)}: it is damaged; start again in a new --out folder.')
+    if missing: raise CheckpointError(f'checkpoint {path} lacks {", ".join(missing)}: it is damaged; '
+                                      'start again in a new --out folder.')
     return ck
 
 def load_model_state(model: nn.Module, state: dict, path='checkpoint'):
@@ -284,14 +291,15 @@ def lock_folder(folder):
     import fcntl
     folder = Path(folder)
     try: folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError: raise ValueError(f'{folder} exists and is not a folder; give a folder path for the output.') from None
+    except FileExistsError:
+        raise ValueError(f'{folder} exists and is not a folder; give a folder path for the output.') from None
     f = open(folder/'.lock', 'a+')
     try:
         try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             f.seek(0); pid = f.read().strip() or 'unknown'
-            raise FolderLockedError(f'{folder} is in use by another genesis-nb process (pid {pid}); wait for it to finish, '
-                                    'or choose another output folder.') from None
+            raise FolderLockedError(f'{folder} is in use by another genesis-nb process (pid {pid}); wait for it to '
+                                    'finish, or choose another output folder.') from None
         f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
         yield folder
     finally: f.close()
@@ -330,16 +338,20 @@ class FitResult:
     lifecycle: dict | None = None  # the genesis callback's summary (target, pressure, size trace)
 
 def resolve_device(device: str) -> str:
-    "`device` checked against this machine: 'auto' picks CUDA when present; an unknown or absent device is a ValueError."
+    "`device` checked against this machine ('auto' picks CUDA when present); an unknown or absent one is a ValueError."
     if device == 'auto': return 'cuda' if torch.cuda.is_available() else 'cpu'
     try: d = torch.device(device)
     except (RuntimeError, TypeError):
-        raise ValueError(f"device {device!r} is not a device name torch knows; use 'cpu', 'cuda', 'cuda:N' or 'auto'.") from None
-    if d.type not in ('cpu', 'cuda'): raise ValueError(f"device {device!r}: only 'cpu' and 'cuda' are supported; use one of those or 'auto'.")
+        raise ValueError(f"device {device!r} is not a device name torch knows; use 'cpu', 'cuda', 'cuda:N' "
+                         "or 'auto'.") from None
+    if d.type not in ('cpu', 'cuda'):
+        raise ValueError(f"device {device!r}: only 'cpu' and 'cuda' are supported; use one of those or 'auto'.")
     if d.type == 'cuda':
-        if not torch.cuda.is_available(): raise ValueError(f"device {device!r} but no CUDA device is available; use 'cpu' or 'auto'.")
+        if not torch.cuda.is_available():
+            raise ValueError(f"device {device!r} but no CUDA device is available; use 'cpu' or 'auto'.")
         if d.index is not None and d.index >= torch.cuda.device_count():
-            raise ValueError(f'device {device!r} but this machine has {torch.cuda.device_count()} CUDA device(s); use cuda:0 … or auto.')
+            raise ValueError(f'device {device!r} but this machine has {torch.cuda.device_count()} CUDA device(s); '
+                             'use cuda:0 … or auto.')
     return str(d)
 
 def _rng_state(): return dict(torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
@@ -380,23 +392,23 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
     gcb = next((c for c in cbs if isinstance(c, GenesisCallback)), None)
     defining = dict(protocol={k: v for k, v in asdict(p).items() if k != 'epochs'}, seed=seed, precision=precision,
                     data=dict(name=data.name, **data.sizes()), model_class=type(model).__name__, **(options or {}),
-                    genesis=dict(pressure=gcb.pressure, target_params=gcb.target_params, target_particles=gcb.target_particles,
-                                 target_from=gcb.target_from, target_by=gcb.target_by) if gcb else None)
+                    genesis={k: getattr(gcb, k) for k in ('pressure', 'target_params', 'target_particles',
+                                                          'target_from', 'target_by')} if gcb else None)
     torch.manual_seed(seed)
     if resume:
         ck = read_checkpoint(checkpoint)
         diffs = resume_differences(ck['defining'], defining)
-        if diffs: raise CheckpointError(f'{checkpoint} belongs to a run with other options ({"; ".join(diffs)}); resume with '
-                                        'the same options, or start this run in a new output folder.')
+        if diffs: raise CheckpointError(f'{checkpoint} belongs to a run with other options ({"; ".join(diffs)}); '
+                                        'resume with the same options, or start this run in a new output folder.')
         if ck['epochs'] != p.epochs:
             timed = p.schedule != 'constant' or any(l.has_gate for _, l in genesis_layers(model)) or (
                 gcb is not None and (gcb.target_params or gcb.target_particles))
             if timed or p.epochs < ck['epoch']:
-                raise CheckpointError(f'{checkpoint} was written by a run of {ck["epochs"]} epochs; this run asks for {p.epochs}. '
-                                      + ('Its schedule depends on the length of training (one-cycle learning rate, gate '
-                                         'temperature or size target), so it cannot be lengthened or shortened. ' if timed else
-                                         f'It has already trained {ck["epoch"]} epochs. ')
-                                      + 'Resume with the same --epochs, or start a new run.')
+                why = ('Its schedule depends on the length of training (one-cycle learning rate, gate temperature or '
+                       'size target), so it cannot be lengthened or shortened.' if timed else
+                       f'It has already trained {ck["epoch"]} epochs.')
+                raise CheckpointError(f'{checkpoint} was written by a run of {ck["epochs"]} epochs; this run asks for '
+                                      f'{p.epochs}. {why} Resume with the same --epochs, or start a new run.')
             log(f'extending the run from {ck["epochs"]} to {p.epochs} epochs (constant learning rate)')
         load_model_state(model, ck['model'], checkpoint)
         opt.load_state_dict(ck['optimizer'])
@@ -431,7 +443,8 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
                     loss = F.cross_entropy(model(xb), yb)
                     for c in cbs: loss = c.loss(run, loss)
                 if not torch.isfinite(loss):
-                    kept = (f'the last good checkpoint ({checkpoint}) is kept' if checkpoint is not None and Path(checkpoint).exists()
+                    written = checkpoint is not None and Path(checkpoint).exists()
+                    kept = (f'the last good checkpoint ({checkpoint}) is kept' if written
                             else 'no checkpoint had been written')
                     raise NonFiniteLossError(
                         f'the training loss became {loss.item()} at epoch {run.epoch + 1}, batch {run.batch} (step {run.step}). '

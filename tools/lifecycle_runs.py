@@ -1,8 +1,8 @@
 """The lifecycle runs shown in the particle chapter, trained through `genesis-nb train` into results/lifecycle/.
 
-Every run: 1000 MNIST training images, 5000 validation images, the tuned protocol, 10 epochs. Each run writes its
-own record.json (command, commit, versions, machine and CPU fingerprint, wall time); checkpoints and weights are
-deleted. Runs whose record exists are skipped, so the script resumes. Two runs at a time, one thread each.
+Every run: 1000 MNIST training images, 5000 validation images, the tuned protocol, 10 epochs, seeds 0-4. Each
+run writes its own record.json (command, commit, versions, machine and CPU fingerprint, wall time); checkpoints and
+weights are deleted. Runs whose record exists are skipped, so the script resumes. Two runs at a time, one thread each.
 
 * every-<r>x: genesis layers in conv1, conv2 and fc, `--target-params` = standard CNN / r, r in 3, 6, 10, 20;
 * conv2-<r>x: genesis conv2 only (the smallest it can be is 4,330 parameters, so r in 3, 6, 10), and for each
@@ -23,7 +23,8 @@ def train(out: Path, args: list) -> dict:
     rec = out/'record.json'
     if not rec.exists():
         env = {**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'}
-        p = subprocess.run(['genesis-nb', 'train', *COMMON, *args, '--out', str(out)], capture_output=True, text=True, env=env)
+        p = subprocess.run(['genesis-nb', 'train', *COMMON, *args, '--out', str(out)], capture_output=True, text=True,
+                           env=env)
         if p.returncode: sys.exit(f'failed: {out}\n{p.stderr[-2000:]}')
         for f in ('checkpoint.ckpt', 'model.safetensors'): (out/f).unlink(missing_ok=True)
         print(out, p.stdout.strip().splitlines()[-1], flush=True)
@@ -39,10 +40,10 @@ def main():
     ap.add_argument('--out', default='results/lifecycle')
     out = Path(ap.parse_args().out)
     jobs = []
-    for seed in (0, 1, 2):
+    for seed in range(5):
         for r in (3, 6, 10, 20):
-            jobs.append(lambda r=r, seed=seed: train(out/f'every-{r}x'/f'seed-{seed}', ['--replace', 'conv1,conv2,fc',
-                                                     '--target-params', str(STANDARD_PARAMS // r), '--seed', str(seed)]))
+            every = ['--replace', 'conv1,conv2,fc', '--target-params', str(STANDARD_PARAMS // r), '--seed', str(seed)]
+            jobs.append(lambda r=r, seed=seed, every=every: train(out/f'every-{r}x'/f'seed-{seed}', every))
         for r in (3, 6, 10): jobs.append(lambda r=r, seed=seed: conv2_then_control(out, r, seed))
     for seed in range(5):
         for rule in ('random', 'gradient'):
