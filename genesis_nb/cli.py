@@ -48,6 +48,7 @@ def _train_parser(sub):
     p.add_argument('--no-progress', action='store_true', help='no progress bars')
     return p
 
+# %% ../nbs/05_cli.ipynb #50147ace
 _MODEL_OPTIONS = ('model', 'budget', 'rank', 'num_particles', 'tau', 'spawn_prob', 'initial_particles', 'birth', 'gate',
                   'grace_steps', 'replace')  # what else defines a run (checked by --resume)
 
@@ -108,6 +109,7 @@ def main(argv=None):
     except (ValueError, CheckpointError, NonFiniteLossError, OSError) as e:   # options, data, checkpoint, device, out
         print(f'genesis-nb: {_one_line(e)}', file=sys.stderr); sys.exit(2)
 
+# %% ../nbs/05_cli.ipynb #94d118c3
 def _interruptible():
     "Ctrl-C (SIGINT) and SIGTERM (a scheduler's kill, `timeout`) unwind as KeyboardInterrupt: nothing is lost."
     import signal
@@ -115,6 +117,7 @@ def _interruptible():
     signal.signal(signal.SIGINT, signal.default_int_handler)   # even when started from a shell that ignores SIGINT
     signal.signal(signal.SIGTERM, stop)
 
+# %% ../nbs/05_cli.ipynb #cfbfca29
 def _one_line(e) -> str:
     "An exception as one line; an OS error on a path also names the path and what to check."
     if isinstance(e, OSError) and e.filename is not None:

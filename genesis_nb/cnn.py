@@ -62,6 +62,7 @@ class TwoBranch(nn.Module):
         self.conv, self.particles = conv, particles
     def forward(self, x): return torch.cat([self.conv(x), self.particles(x)], dim=1)
 
+# %% ../nbs/03_cnn.ipynb #26956e39
 def genesis_cnn(form: str = 'replace', c1: int = 32, c2: int = 64, num_classes: int = 10, *,
                 num_particles: int = 16, replace: tuple = ('conv2',), **particle_kw) -> nn.Sequential:
     "The genesis CNN: `form='replace'` (genesis layers instead of the layers in `replace`) or `'two_branch'` (S8)."

@@ -68,6 +68,7 @@ def _online(url: str, timeout: float = 2.0) -> bool:
 class DataFormatError(ValueError):
     "A data set file is present but damaged or not what it should be."
 
+# %% ../nbs/00_data.ipynb #58861809
 _IDX_MAGIC = {'images': 2051, 'labels': 2049}
 
 def read_idx(path: Path, kind: str) -> torch.Tensor:
@@ -99,6 +100,7 @@ def _raw_file(root: Path, f: str) -> Path | None:
         if p.exists(): return p
     return None
 
+# %% ../nbs/00_data.ipynb #73fd17f4
 def _read_split(root: Path, info: DatasetInfo, split: str):
     "Images and labels of one split, read and checked against each other."
     xs, ys = (_raw_file(root, f'{info.folder}/raw/{split}-{k}-ubyte') for k in ('images-idx3', 'labels-idx1'))
@@ -122,9 +124,11 @@ class ImageData:
     test_y: torch.Tensor
     num_classes: int = 10
 
+# %% ../nbs/00_data.ipynb #e2174bdb
 def _normalise(raw: torch.Tensor, info: DatasetInfo) -> torch.Tensor:
     return ((raw.float()/255. - info.mean)/info.std).unsqueeze(1).contiguous()
 
+# %% ../nbs/00_data.ipynb #fc648ed4
 @lru_cache(maxsize=4)
 def _load_cached(name: str, root: str, download: bool) -> ImageData:
     info, root_p = DATASETS[name], Path(root)
@@ -142,6 +146,7 @@ def _load_cached(name: str, root: str, download: bool) -> ImageData:
     (trx, try_), (tex, tey) = _read_split(root_p, info, 'train'), _read_split(root_p, info, 't10k')
     return ImageData(name, _normalise(trx, info), try_, _normalise(tex, info), tey, info.num_classes)
 
+# %% ../nbs/00_data.ipynb #28d9b3b0
 def load_dataset(name: str, root: str | Path | None = None, download: bool = True) -> ImageData:
     "Load `name` ('mnist' or 'fashion-mnist') from `root` (default: `default_data_root()`) as normalised tensors."
     key = name.lower().replace('_', '-') if isinstance(name, str) else name

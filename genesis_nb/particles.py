@@ -62,8 +62,10 @@ def particle_forward(x, particles, mix, bias, gate_weight, gate_bias, settled, a
 def _check(cond, msg):
     if not cond: raise ValueError(msg)
 
+# %% ../nbs/02_particles.ipynb #1e189eed
 def _is_int(v): return isinstance(v, int) and not isinstance(v, bool)
 
+# %% ../nbs/02_particles.ipynb #db6eb68b
 class GenesisLayer(nn.Module):
     "Base class of the genesis layers: a bank of `num_particles` shared particles with a birth/activation lifecycle."
     conv = False
@@ -141,6 +143,7 @@ def compiled_particle_forward():
         _compiled = torch.compile(particle_forward, fullgraph=True, dynamic=False, options={'conv_1x1_as_mm': True})
     return _compiled
 
+# %% ../nbs/02_particles.ipynb #6f7eac7b
 def _forward(self, x):
     self._check_input(x)
     lead = None
@@ -157,6 +160,7 @@ def _forward(self, x):
             y.register_hook(self._keep_grad)
     return y if lead is None else y.reshape(*lead, y.shape[-1])
 
+# %% ../nbs/02_particles.ipynb #45b384e7
 def _keep_grad(self, g): self._gy = g.detach()
 
 GenesisLayer.forward, GenesisLayer._keep_grad = _forward, _keep_grad
@@ -169,6 +173,7 @@ def _pair(v, name):
            f'{name} must be an int or a pair of ints, got {v!r}.')
     return v
 
+# %% ../nbs/02_particles.ipynb #633c8cf9
 def _conv_padding(padding, ks, stride):
     "Padding as a pair of ints; 'valid' is 0, 'same' keeps the map size (stride 1, odd kernels)."
     if padding == 'valid': return (0, 0)
@@ -180,6 +185,7 @@ def _conv_padding(padding, ks, stride):
     _check(not isinstance(padding, str), f"padding must be an int, a pair of ints, 'same' or 'valid', got {padding!r}.")
     return _pair(padding, 'padding')
 
+# %% ../nbs/02_particles.ipynb #7d557f50
 class GenesisConv2d(GenesisLayer):
     "Drop-in for `nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding)` built from shared particles."
     conv = True
@@ -201,6 +207,7 @@ class GenesisConv2d(GenesisLayer):
         if x.dim() != 4 or x.shape[1] != self.in_channels:
             raise ValueError(f'GenesisConv2d expected input of shape (batch, {self.in_channels}, H, W), got {tuple(x.shape)}.')
 
+# %% ../nbs/02_particles.ipynb #2318e13f
 class GenesisLinear(GenesisLayer):
     "Drop-in for `nn.Linear(in_features, out_features)` built from shared particles."
     conv = False
@@ -359,6 +366,7 @@ class GatedParticles(nn.Module):
                                 self.live, self.temperature, 0., 1., self.stride, self.padding, conv=self.conv)
         return y if lead is None else y.reshape(*lead, y.shape[-1])
 
+# %% ../nbs/02_particles.ipynb #4dc8fe11
 def _kept(self):
     keep = self.active.nonzero().squeeze(1)
     if len(keep) == 0:
@@ -366,6 +374,7 @@ def _kept(self):
                          'lower tau or the group pressure, or train longer so particles are born.')
     return keep, self.particles.detach()[keep].clone(), self.mix.detach()[:, keep].clone()
 
+# %% ../nbs/02_particles.ipynb #aed72026
 def compact(self) -> nn.Module:
     "The layer with its inactive particles removed: plain torch layers when the gate is off, `GatedParticles` when on."
     keep, P, A = _kept(self)
@@ -385,6 +394,7 @@ def compact(self) -> nn.Module:
         if b is not None: second.bias.copy_(b)
     return nn.Sequential(first, second)
 
+# %% ../nbs/02_particles.ipynb #de69d9b7
 def fold(self) -> nn.Module:
     "One dense `nn.Conv2d`/`nn.Linear` with weight $A_{:,M}P_M$ (gate off only)."
     if self.has_gate:
@@ -399,6 +409,7 @@ def fold(self) -> nn.Module:
         if b: dense.bias.copy_(self.bias)
     return dense
 
+# %% ../nbs/02_particles.ipynb #9493bfc0
 def _conv_args_pairs(self): return (self.stride, self.padding) if self.conv else ((1, 1), (0, 0))
 GenesisLayer.compact, GenesisLayer.fold, GenesisLayer._conv_args_pairs = compact, fold, _conv_args_pairs
 

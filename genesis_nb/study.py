@@ -100,15 +100,18 @@ def _prune_to(model: nn.Module, nonzero: int) -> nn.Module:
     prune.global_unstructured(params, pruning_method=prune.L1Unstructured, amount=max(n_w - keep, 0))
     return model
 
+# %% ../nbs/06_case_study.ipynb #091c85c4
 def _unprune(model):
     import torch.nn.utils.prune as prune
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)) and prune.is_pruned(m): prune.remove(m, 'weight')
     return model
 
+# %% ../nbs/06_case_study.ipynb #b5683694
 def _robustness(model, dataset, y, root=None) -> dict:
     return {k: evaluate(model, x, y)['accuracy'] for k, x in corrupted_test_sets(dataset, root).items()}
 
+# %% ../nbs/06_case_study.ipynb #a74e2b84
 def _record(res, name, data, seed, setting, extra=None, robustness=True, root=None):
     rec = dict(model=name, dataset=data.name, train_size=len(data.train_y), protocol=res.protocol.name, seed=seed, tag=setting.tag,
                genesis=setting.genesis, epochs=res.protocol.epochs, cpu=cpu_fingerprint(),
@@ -121,6 +124,7 @@ def _record(res, name, data, seed, setting, extra=None, robustness=True, root=No
     rec.update(extra or {})
     return rec
 
+# %% ../nbs/06_case_study.ipynb #c24b1f9b
 def run_one(name: str, data, protocol: str, seed: int, setting: Setting, done: dict, root=None, log=print) -> dict:
     "Train model `name` for one cell; `done` holds this cell's finished records by model (for matching)."
     g = {**GENESIS_DEFAULTS, **setting.genesis}
@@ -158,6 +162,7 @@ def _run_id(setting: Setting, model, protocol, seed):
                       sorted(setting.genesis.items())])
     return hashlib.sha1(key.encode()).hexdigest()[:12]
 
+# %% ../nbs/06_case_study.ipynb #741fa19a
 def load_runs(folder) -> list[dict]:
     "All run records of a study folder; a line that is not a JSON record is an error naming the file and the line."
     p = Path(folder)/'runs.jsonl'
@@ -178,15 +183,18 @@ def _append_record(folder: Path, rec: dict):
     with open(folder/'runs.jsonl', 'a') as f:
         f.write(json.dumps(rec) + '\n'); f.flush(); os.fsync(f.fileno())
 
+# %% ../nbs/06_case_study.ipynb #8a394d49
 def _write_json(path: Path, obj):
     "Write `obj` as JSON atomically."
     tmp = path.with_name(f'{path.name}.{os.getpid()}.tmp')
     tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
 
+# %% ../nbs/06_case_study.ipynb #4b41ca44
 def _side_file(path: Path) -> Path:
     "Where a damaged `path` (or its torn part) is kept: next to it, with the time in its name."
     return path.with_name(f'{path.name}.torn-{time.strftime("%Y%m%dT%H%M%S")}')
 
+# %% ../nbs/06_case_study.ipynb #6f344bad
 def set_aside_torn_tail(folder, log=print) -> Path | None:
     "If the last line of `folder/runs.jsonl` is torn, move it to a side file (returned) and keep the rest."
     p = Path(folder)/'runs.jsonl'
@@ -207,6 +215,7 @@ def set_aside_torn_tail(folder, log=print) -> Path | None:
         with open(p, 'a') as f: f.write('\n')
     return None
 
+# %% ../nbs/06_case_study.ipynb #100db443
 def read_meta(folder, log=print) -> dict:
     "`folder/meta.json`, or a fresh one if there is none; a damaged one is set aside (renamed) and reported."
     p = Path(folder)/'meta.json'
@@ -565,6 +574,7 @@ def load_bench(root=None) -> dict | None:
     p = next((base/'bench'/n for n in ('bench.json', 'bench_quick.json') if (base/'bench'/n).exists()), None)
     return json.loads(p.read_text()) if p else None
 
+# %% ../nbs/06_case_study.ipynb #06f8ea26
 def write_reports(folder, bench=None) -> tuple:
     "Write `summary.csv` and `ledger.csv` for the runs in `folder`; return both tables."
     df = frame(load_runs(folder))
@@ -572,6 +582,7 @@ def write_reports(folder, bench=None) -> tuple:
     summ.to_csv(Path(folder)/'summary.csv'); ledger.to_csv(Path(folder)/'ledger.csv', index=False)
     return summ, ledger
 
+# %% ../nbs/06_case_study.ipynb #757d2c01
 def rerun_main(cfg, a):
     "`genesis-nb reproduce --rerun RUN_ID`: train one recorded configuration again and compare."
     folder = Path(a.out)/cfg.name
@@ -583,6 +594,7 @@ def rerun_main(cfg, a):
     for k, v in agr.items(): print(f'  {k}: {v}')
     if not agr['ok']: sys.exit(1)
 
+# %% ../nbs/06_case_study.ipynb #48a114a0
 def reproduce_main(a, argv):
     "Run `genesis-nb reproduce`."
     cfg = STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'full']
@@ -593,6 +605,7 @@ def reproduce_main(a, argv):
     print(f'\n{len(load_runs(folder))} runs in {folder} ({time.time() - t0:.0f} s this call). Claims ledger:')
     for r in ledger.itertuples(): print(f'  {r.claim}: {r.verdict:<14} {r[2]}')
 
+# %% ../nbs/06_case_study.ipynb #706f7845
 def add_parser(sub):
     "Register the `reproduce` subcommand on the CLI's subparsers."
     import argparse

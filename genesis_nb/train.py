@@ -40,6 +40,7 @@ class Protocol:
     weight_decay: float = 0.0
     schedule: str = 'constant'
 
+# %% ../nbs/04_train.ipynb #107e5654
 PROTOCOLS = {
     'seed': Protocol('seed', 'sgd', 1e-3, 64, 10, momentum=0.9),
     'tuned': Protocol('tuned', 'adamw', 3e-3, 64, 10, weight_decay=5e-4, schedule='onecycle'),
@@ -63,6 +64,7 @@ def get_protocol(protocol: str | Protocol, **overrides) -> Protocol:
     if p.schedule not in ('constant', 'onecycle'): raise ValueError(f"schedule must be 'constant' or 'onecycle', got {p.schedule!r}.")
     return p
 
+# %% ../nbs/04_train.ipynb #ef53b859
 def make_optimizer(model: nn.Module, p: Protocol, total_steps: int):
     "Optimiser and scheduler of protocol `p`; genesis parameters (particles, mix, gate) get no weight decay."
     gen = {id(t) for _, l in genesis_layers(model) for t in l.parameters()}
@@ -120,6 +122,7 @@ class Callback:
 # %% ../nbs/04_train.ipynb #6b9578e7
 def _is_count(v): return isinstance(v, int) and not isinstance(v, bool) and v >= 1
 
+# %% ../nbs/04_train.ipynb #0eb4c3c4
 class GenesisCallback(Callback):
     "Genesis training: gate temperature, freeze, proximal pressure, lifecycle, gradual pruning to a size target."
     def __init__(self,
@@ -168,6 +171,7 @@ def size(self: GenesisCallback, model) -> int:
     "The size the target is about: stored parameters, or live particles over all genesis layers."
     return stored_params(model) if self.target_particles is None else sum(l.num_active for l in self.layers)
 
+# %% ../nbs/04_train.ipynb #39e2a08f
 @patch
 def prune_to_schedule(self: GenesisCallback, model, done: int) -> float:
     "Cut the weakest particles down to the size the schedule allows after `done` steps; returns that size."
@@ -186,6 +190,7 @@ def prune_to_schedule(self: GenesisCallback, model, done: int) -> float:
         self.cuts += len(cut_weakest([l], lambda: l.num_active > g, spare_newborns=not final))
     return sum(goals)
 
+# %% ../nbs/04_train.ipynb #24ef7a8b
 @patch
 def after_step(self: GenesisCallback, run):
     if self.pressure > 0 and self.group is not None:
@@ -200,17 +205,21 @@ def after_step(self: GenesisCallback, run):
 def before_batch(self: GenesisCallback, run):
     set_temperature(run.model, annealed_temperature(run.step, int(self.anneal_frac*run.total_steps), self.t0))
 
+# %% ../nbs/04_train.ipynb #23f0151b
 @patch
 def around_step(self: GenesisCallback, run): return freeze_inactive(run.model, run.optimizer)
 
+# %% ../nbs/04_train.ipynb #51598622
 @patch
 def bind(self: GenesisCallback, model): self._model = model; return self
 
+# %% ../nbs/04_train.ipynb #4a4ad0fa
 @patch
 def state_dict(self: GenesisCallback) -> dict:
     layers = {n: l.lifecycle_state() for n, l in genesis_layers(self._model)} if hasattr(self, '_model') else {}
     return dict(layers=layers, start=self.start, trace=list(self.trace), cuts=self.cuts)
 
+# %% ../nbs/04_train.ipynb #2071041a
 @patch
 def load_state_dict(self: GenesisCallback, state: dict):
     for n, l in genesis_layers(self._model):
@@ -218,6 +227,7 @@ def load_state_dict(self: GenesisCallback, state: dict):
     self.start, self.cuts = state.get('start'), state.get('cuts', 0)
     self.trace = [tuple(t) for t in state.get('trace', [])]
 
+# %% ../nbs/04_train.ipynb #08bc5491
 @patch
 def summary(self: GenesisCallback, points: int = 200) -> dict:
     "What the run record keeps: target, deadline, final size, deaths by cause, the trace thinned to ~`points` rows."
@@ -236,6 +246,7 @@ _CHECKPOINT_KEYS = ('model', 'optimizer', 'scheduler', 'callbacks', 'rng', 'hist
 class CheckpointError(RuntimeError):
     "A checkpoint that cannot be used: corrupt, truncated, of another format, of another model or of another run."
 
+# %% ../nbs/04_train.ipynb #07465655
 def save_checkpoint(path, **state):
     "Write `state` to `path` atomically (a temporary file of this process, then rename)."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -243,6 +254,7 @@ def save_checkpoint(path, **state):
     torch.save(dict(format=CHECKPOINT_FORMAT, **state), tmp)
     os.replace(tmp, path)
 
+# %% ../nbs/04_train.ipynb #a75f0df0
 def read_checkpoint(path) -> dict:
     "Read a checkpoint safely (`weights_only=True`); raise `CheckpointError` if it is unusable."
     path = Path(path)
@@ -261,6 +273,7 @@ def read_checkpoint(path) -> dict:
                                       'start again in a new --out folder.')
     return ck
 
+# %% ../nbs/04_train.ipynb #1365b130
 def load_model_state(model: nn.Module, state: dict, path='checkpoint'):
     "Load a state dict, turning a mismatch into a `CheckpointError` that says so."
     try: model.load_state_dict(state)
@@ -276,6 +289,7 @@ def _flat(d: dict, prefix: str = '') -> dict:
         else: out[f'{prefix}{k}'] = v
     return out
 
+# %% ../nbs/04_train.ipynb #afb9c7c9
 def resume_differences(saved: dict, now: dict) -> list[str]:
     "Each defining option that differs between a checkpoint (`saved`) and this call (`now`), as 'name: saved → now'."
     a, b = _flat(json.loads(json.dumps(saved))), _flat(json.loads(json.dumps(now)))
@@ -285,6 +299,7 @@ def resume_differences(saved: dict, now: dict) -> list[str]:
 class FolderLockedError(ValueError):
     "Another process is writing to this output folder."
 
+# %% ../nbs/04_train.ipynb #74e23523
 @contextmanager
 def lock_folder(folder):
     "Hold an exclusive lock on `folder` (created if needed) for the duration of the block."
@@ -308,6 +323,7 @@ def lock_folder(folder):
 class NonFiniteLossError(FloatingPointError):
     "The training loss became NaN or infinite."
 
+# %% ../nbs/04_train.ipynb #f40a2f02
 @dataclass
 class Run:
     "The state of a training run, as callbacks see it."
@@ -324,6 +340,7 @@ class Run:
     in_step: bool = False
     epoch_losses: list = field(default_factory=list)
 
+# %% ../nbs/04_train.ipynb #d09eb03b
 @dataclass
 class FitResult:
     "What `fit` returns: the trained model, the per-epoch history and final metrics."
@@ -337,6 +354,7 @@ class FitResult:
     protocol: Protocol
     lifecycle: dict | None = None  # the genesis callback's summary (target, pressure, size trace)
 
+# %% ../nbs/04_train.ipynb #e01d3b7f
 def resolve_device(device: str) -> str:
     "`device` checked against this machine ('auto' picks CUDA when present); an unknown or absent one is a ValueError."
     if device == 'auto': return 'cuda' if torch.cuda.is_available() else 'cpu'
@@ -354,6 +372,7 @@ def resolve_device(device: str) -> str:
                              'use cuda:0 … or auto.')
     return str(d)
 
+# %% ../nbs/04_train.ipynb #914ae1bd
 def _rng_state(): return dict(torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
 def _set_rng_state(s):
     torch.set_rng_state(s['torch'])
@@ -368,6 +387,7 @@ def progress_bar(*args, **kw):
         from tqdm.auto import tqdm
     return tqdm(*args, **kw)
 
+# %% ../nbs/04_train.ipynb #2b146e7b
 def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, seed: int = 0, epochs: int | None = None,
         batch_size: int | None = None, lr: float | None = None, device: str = 'cpu', precision: str = 'fp32',
         callbacks=(), genesis: dict | None = None, checkpoint=None, checkpoint_every: int = 0, resume: bool = False,
@@ -485,6 +505,7 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
     life = next((c.summary() for c in cbs if isinstance(c, GenesisCallback)), None)
     return FitResult(model, history, val, test, train, wall, run.step, p, life)
 
+# %% ../nbs/04_train.ipynb #03c08250
 _COLS = [('epoch', '{:>5}'), ('train_loss', '{:>10.4f}'), ('val_loss', '{:>8.4f}'), ('val_accuracy', '{:>12.4f}'),
          ('val_f1_macro', '{:>12.4f}'), ('active', '{:>6}'), ('seconds', '{:>7.1f}')]
 
@@ -505,6 +526,7 @@ def git_commit(path=None) -> dict:
         return dict(commit=sha or None, dirty=dirty if sha else None)
     except (OSError, subprocess.SubprocessError): return dict(commit=None, dirty=None)
 
+# %% ../nbs/04_train.ipynb #b1754805
 def cpu_fingerprint() -> dict:
     "What fixes the CPU kernels' floating-point results: the processor (from /proc/cpuinfo where there is one), torch's vector ISA, threads."
     keys, info = ('vendor_id', 'model name', 'cpu family', 'model', 'stepping'), {}
@@ -517,6 +539,7 @@ def cpu_fingerprint() -> dict:
     cpu = ' | '.join(info[k] for k in keys if k in info) or platform.processor() or platform.machine()
     return dict(cpu=cpu, isa=torch.backends.cpu.get_cpu_capability(), threads=torch.get_num_threads())
 
+# %% ../nbs/04_train.ipynb #cf230e9f
 def provenance(argv=None) -> dict:
     "Command line, git commit, package versions, machine and date of this process."
     import importlib.metadata as md
@@ -528,6 +551,7 @@ def provenance(argv=None) -> dict:
                 machine=dict(platform=platform.platform(), processor=platform.machine(), cpus=os.cpu_count()) | cpu_fingerprint(),
                 date=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
 
+# %% ../nbs/04_train.ipynb #1e06f475
 def model_stats(model: nn.Module) -> dict:
     "Parameters (total, stored after compaction, non-zero), bytes of the compacted model's safetensors, MACs (dense and compacted)."
     from safetensors.torch import save as st_save
@@ -538,6 +562,7 @@ def model_stats(model: nn.Module) -> dict:
                 params_nonzero=int(sum((p != 0).sum() for p in small.parameters())),
                 bytes_compact=len(st_save(sd)), macs=count_macs(model), macs_compact=count_macs(small))
 
+# %% ../nbs/04_train.ipynb #ae873019
 def run_record(result: FitResult, *, model_name: str, data: Splits, seed: int, argv=None, extra: dict | None = None) -> dict:
     "The JSON record of one training run."
     return dict(model=model_name, dataset=data.name, protocol=asdict(result.protocol), seed=seed, data_sizes=data.sizes(),
