@@ -14,8 +14,8 @@ from .theory import SeedParticleLayer, dense_params, genesis_params
 
 # %% auto #0
 __all__ = ['MODEL_NAMES', 'conv_out_size', 'feature_sides', 'standard_cnn', 'count_params', 'count_macs', 'TwoBranch',
-           'genesis_cnn', 'dense_cnn_for_budget', 'count_params_formula', 'svd_factorise', 'low_rank_cnn',
-           'seed_listing_cnn', 'fixed_rank_cnn', 'mlp', 'build_model']
+           'layer_particles', 'genesis_cnn', 'dense_cnn_for_budget', 'count_params_formula', 'svd_factorise',
+           'low_rank_cnn', 'seed_listing_cnn', 'fixed_rank_cnn', 'mlp', 'lenet5_caffe', 'build_model']
 
 # %% ../nbs/03_cnn.ipynb #606a844f
 def conv_out_size(h: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
@@ -62,9 +62,25 @@ class TwoBranch(nn.Module):
         self.conv, self.particles = conv, particles
     def forward(self, x): return torch.cat([self.conv(x), self.particles(x)], dim=1)
 
+# %% ../nbs/03_cnn.ipynb #b9b52165
+def layer_particles(
+    name: str,                         # the layer's name in its model ('conv1', 'fc1', ...)
+    n: int,                            # fan-in of one particle
+    c_out: int,                        # output channels/features
+    num_particles: int | dict | None,  # one K for all layers, K per layer name, or None: each layer's rank
+    particle_kw: dict,                 # the other genesis-layer options
+) -> dict:
+    "The keyword arguments of one genesis layer: its $K$ (capped at its rank when the gate is off) and start."
+    rank = min(n, c_out)
+    k = num_particles.get(name, rank) if isinstance(num_particles, dict) else num_particles
+    if k is None: k = rank
+    if not particle_kw.get('gate', True): k = min(k, rank)
+    init = particle_kw.get('initial_particles')
+    return dict(particle_kw, num_particles=k, **({} if init is None else dict(initial_particles=min(init, k))))
+
 # %% ../nbs/03_cnn.ipynb #26956e39
 def genesis_cnn(form: str = 'replace', c1: int = 32, c2: int = 64, num_classes: int = 10, *,
-                num_particles: int = 16, replace: tuple = ('conv2',), **particle_kw) -> nn.Sequential:
+                num_particles: int | dict | None = 16, replace: tuple = ('conv2',), **particle_kw) -> nn.Sequential:
     "The genesis CNN: `form='replace'` (genesis layers instead of the layers in `replace`) or `'two_branch'` (S8)."
     if form not in ('replace', 'two_branch'): raise ValueError(f"form must be 'replace' or 'two_branch', got {form!r}.")
     bad = set(replace) - {'conv1', 'conv2', 'fc'}
@@ -76,19 +92,17 @@ def genesis_cnn(form: str = 'replace', c1: int = 32, c2: int = 64, num_classes: 
     if not particle_kw.get('gate', True) and isinstance(num_particles, int) and num_particles > most:
         raise ValueError(f'num_particles={num_particles:,} is more than any replaced layer can use with the gate off '
                          f'(at most {most}, the largest rank among them); ask for at most {most}.')
-    def kw(n, c_out):   # with the gate off a layer can use at most its rank min(n, c_out) particles
-        k = num_particles if particle_kw.get('gate', True) else min(num_particles, n, c_out)
-        init = particle_kw.get('initial_particles')
-        return dict(particle_kw, num_particles=k, **({} if init is None else dict(initial_particles=min(init, k))))
+    kw = lambda name, n, c_out: layer_particles(name, n, c_out, num_particles, particle_kw)
     genesis_conv1 = 'conv1' in replace and form == 'replace'
-    conv1 = GenesisConv2d(1, c1, 5, 2, 2, **kw(25, c1)) if genesis_conv1 else nn.Conv2d(1, c1, 5, 2, 2)
+    conv1 = GenesisConv2d(1, c1, 5, 2, 2, **kw('conv1', 25, c1)) if genesis_conv1 else nn.Conv2d(1, c1, 5, 2, 2)
     if form == 'replace':
-        conv2 = GenesisConv2d(c1, c2, 5, 2, 2, **kw(25*c1, c2)) if 'conv2' in replace else nn.Conv2d(c1, c2, 5, 2, 2)
-        fc = (GenesisLinear(c2*4, num_classes, **kw(c2*4, num_classes)) if 'fc' in replace
+        conv2 = (GenesisConv2d(c1, c2, 5, 2, 2, **kw('conv2', 25*c1, c2)) if 'conv2' in replace
+                 else nn.Conv2d(c1, c2, 5, 2, 2))
+        fc = (GenesisLinear(c2*4, num_classes, **kw('fc', c2*4, num_classes)) if 'fc' in replace
               else nn.Linear(c2*4, num_classes))
     else:
         if c2 % 2: raise ValueError(f'the two-branch form splits c2 in halves; c2 must be even, got {c2}.')
-        conv2 = TwoBranch(nn.Conv2d(c1, c2//2, 5, 2, 2), GenesisConv2d(c1, c2//2, 5, 2, 2, **kw(25*c1, c2//2)))
+        conv2 = TwoBranch(nn.Conv2d(c1, c2//2, 5, 2, 2), GenesisConv2d(c1, c2//2, 5, 2, 2, **kw('conv2', 25*c1, c2//2)))
         fc = nn.Linear(c2*4, num_classes)
     return nn.Sequential(conv1, nn.ReLU(), nn.MaxPool2d(2), conv2, nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), fc)
 
@@ -131,30 +145,55 @@ def seed_listing_cnn(dim: int = 100, num_particles: int = 8, num_classes: int = 
                          SeedParticleLayer(64*13*13, dim, num_particles), nn.Linear(dim, num_classes))
 
 # %% ../nbs/03_cnn.ipynb #78a3cab8
-def fixed_rank_cnn(rank: int, c1: int = 32, c2: int = 64, num_classes: int = 10) -> nn.Sequential:
-    "The genesis CNN with the lifecycle taken out: conv2 a rank-`rank` factorisation trained from scratch."
-    if not (isinstance(rank, int) and 1 <= rank <= min(25*c1, c2)):
-        raise ValueError(f'rank must be an integer in [1, {min(25*c1, c2)}] (the rank of conv2), got {rank!r}.')
-    return genesis_cnn('replace', c1, c2, num_classes, num_particles=rank, initial_particles=rank, tau=0.,
+def fixed_rank_cnn(
+    rank: int | dict,             # the rank of conv2, or {layer name: rank} for every replaced layer
+    c1: int = 32, c2: int = 64, num_classes: int = 10,
+    replace: tuple | None = None, # the factorised layers (default: the keys of `rank`, or conv2)
+) -> nn.Sequential:
+    "The genesis CNN with the lifecycle taken out: the replaced layers rank-`rank` factorisations trained from scratch."
+    ranks = rank if isinstance(rank, dict) else {'conv2': rank}
+    replace = tuple(replace or ranks)
+    most = dict(conv1=min(25, c1), conv2=min(25*c1, c2), fc=min(4*c2, num_classes))
+    for name in replace:
+        r = ranks.get(name)
+        if name not in most: raise ValueError(f"replace may name 'conv1', 'conv2' and 'fc'; got {name!r}.")
+        if not (isinstance(r, int) and not isinstance(r, bool) and 1 <= r <= most[name]):
+            raise ValueError(f'rank of {name} must be an integer in [1, {most[name]}] (its rank), got {r!r}.')
+    return genesis_cnn('replace', c1, c2, num_classes, num_particles=dict(ranks), replace=replace, tau=0.,
                        spawn_prob=0., gate=False)
 
 # %% ../nbs/03_cnn.ipynb #ee860ff6
-def mlp(genesis: bool = False, widths: tuple = (300, 100), num_classes: int = 10, num_particles: int = 16,
-        **particle_kw) -> nn.Sequential:
-    "LeNet-300-100 on flattened 28×28 images; with `genesis=True` its hidden layers are `GenesisLinear`."
+def mlp(genesis: bool = False, widths: tuple = (300, 100), num_classes: int = 10,
+        num_particles: int | dict | None = 16, genesis_head: bool = False, **particle_kw) -> nn.Sequential:
+    "LeNet-300-100 on flattened 28×28 images; with `genesis=True` its hidden layers (fc1, fc2) are `GenesisLinear`."
     from genesis_nb.particles import GenesisLinear
-    sizes, layers = (784, *widths), [nn.Flatten()]
-    for n, m in zip(sizes[:-1], sizes[1:]):
-        dense = GenesisLinear(n, m, num_particles=num_particles, **particle_kw) if genesis else nn.Linear(n, m)
-        layers += [dense, nn.ReLU()]
-    return nn.Sequential(*layers, nn.Linear(sizes[-1], num_classes))
+    sizes, layers = (784, *widths, num_classes), [nn.Flatten()]
+    for i, (n, m) in enumerate(zip(sizes[:-1], sizes[1:]), 1):
+        last = i == len(sizes) - 1
+        dense = (GenesisLinear(n, m, **layer_particles(f'fc{i}', n, m, num_particles, particle_kw))
+                 if genesis and (genesis_head or not last) else nn.Linear(n, m))
+        layers += [dense] if last else [dense, nn.ReLU()]
+    return nn.Sequential(*layers)
+
+# %% ../nbs/03_cnn.ipynb #f37c791e
+def lenet5_caffe(genesis: bool = False, num_classes: int = 10, num_particles: int | dict | None = 16,
+                 genesis_head: bool = False, **particle_kw) -> nn.Sequential:
+    "LeNet-5-Caffe (20-50-800-500); with `genesis=True` conv1, conv2 and fc1 (and fc2 with `genesis_head`) are genesis layers."
+    from genesis_nb.particles import GenesisLinear
+    kw = lambda name, n, c_out: layer_particles(name, n, c_out, num_particles, particle_kw)
+    conv1 = GenesisConv2d(1, 20, 5, **kw('conv1', 25, 20)) if genesis else nn.Conv2d(1, 20, 5)
+    conv2 = GenesisConv2d(20, 50, 5, **kw('conv2', 500, 50)) if genesis else nn.Conv2d(20, 50, 5)
+    fc1 = GenesisLinear(800, 500, **kw('fc1', 800, 500)) if genesis else nn.Linear(800, 500)
+    fc2 = (GenesisLinear(500, num_classes, **kw('fc2', 500, num_classes)) if genesis and genesis_head
+           else nn.Linear(500, num_classes))
+    return nn.Sequential(conv1, nn.MaxPool2d(2), conv2, nn.MaxPool2d(2), nn.Flatten(), fc1, nn.ReLU(), fc2)
 
 # %% ../nbs/03_cnn.ipynb #e46be737
 MODEL_NAMES = ('standard', 'genesis', 'genesis-two-branch', 'dense-matched', 'seed-listing', 'fixed-rank', 'mlp',
-               'genesis-mlp')
+               'genesis-mlp', 'lenet5', 'genesis-lenet5')
 
-def build_model(name: str, *, budget: int | None = None, rank: int | None = None, num_particles: int = 16,
-                **particle_kw) -> nn.Module:
+def build_model(name: str, *, budget: int | None = None, rank: int | dict | None = None,
+                num_particles: int | dict | None = 16, **particle_kw) -> nn.Module:
     "Build a model by name: one of `MODEL_NAMES`; `budget` sizes 'dense-matched'; the rest configures genesis layers."
     if name == 'standard': return standard_cnn()
     if name == 'genesis': return genesis_cnn('replace', num_particles=num_particles, **particle_kw)
@@ -167,5 +206,7 @@ def build_model(name: str, *, budget: int | None = None, rank: int | None = None
         return fixed_rank_cnn(rank)
     if name == 'mlp': return mlp()
     if name == 'genesis-mlp': return mlp(genesis=True, num_particles=num_particles, **particle_kw)
+    if name == 'lenet5': return lenet5_caffe()
+    if name == 'genesis-lenet5': return lenet5_caffe(genesis=True, num_particles=num_particles, **particle_kw)
     if name == 'seed-listing': return seed_listing_cnn()  # the listing's own sizes: K = 8 particles of dim 100
     raise ValueError(f'unknown model {name!r}; choose one of {list(MODEL_NAMES)}.')

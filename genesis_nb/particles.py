@@ -47,7 +47,9 @@ def particle_forward(x, particles, mix, bias, gate_weight, gate_bias, settled, a
     r = F.conv2d(x, particles, None, stride, padding) if conv else F.linear(x, particles)
     if update_mask:
         sw, sx = activation_scores(particles, mix, r, x.detach().float().pow(2).mean().sqrt(), strength_ref)
-        active = active & (~settled | (torch.maximum(sw, sx) >= tau))
+        score = torch.maximum(sw, sx)
+        best = torch.where(active, score, torch.full_like(score, -1.)).argmax()   # a layer keeps its strongest
+        active = active & (~settled | (score >= tau) | (torch.arange(len(score), device=score.device) == best))
     m = active.to(r.dtype)
     if gate_weight is not None:
         pooled = x.mean((2, 3)) if conv else x

@@ -21,11 +21,11 @@ from .particles import (genesis_layers, freeze_inactive, annealed_temperature, s
 from .cnn import count_params, count_macs
 
 # %% auto #0
-__all__ = ['PROTOCOLS', 'CHECKPOINT_FORMAT', 'Protocol', 'get_protocol', 'make_optimizer', 'predict', 'evaluate', 'Callback',
-           'GenesisCallback', 'CheckpointError', 'save_checkpoint', 'read_checkpoint', 'load_model_state',
-           'resume_differences', 'FolderLockedError', 'lock_folder', 'NonFiniteLossError', 'Run', 'FitResult',
-           'resolve_device', 'progress_bar', 'fit', 'git_commit', 'cpu_fingerprint', 'provenance', 'model_stats',
-           'run_record', 'plot_history', 'plot_run']
+__all__ = ['AUGMENTATIONS', 'PROTOCOLS', 'CHECKPOINT_FORMAT', 'Protocol', 'shift_rotate', 'get_protocol', 'make_optimizer',
+           'predict', 'evaluate', 'Callback', 'GenesisCallback', 'CheckpointError', 'save_checkpoint',
+           'read_checkpoint', 'load_model_state', 'resume_differences', 'FolderLockedError', 'lock_folder',
+           'NonFiniteLossError', 'Run', 'FitResult', 'resolve_device', 'progress_bar', 'fit', 'git_commit',
+           'cpu_fingerprint', 'provenance', 'model_stats', 'run_record', 'plot_history', 'plot_run']
 
 # %% ../nbs/04_train.ipynb #ef36d317
 @dataclass
@@ -39,11 +39,33 @@ class Protocol:
     momentum: float = 0.9
     weight_decay: float = 0.0
     schedule: str = 'constant'
+    augment: str = 'none'   # 'none' or 'shift-rotate'
+
+# %% ../nbs/04_train.ipynb #78e5fd35
+def shift_rotate(
+    x: torch.Tensor,             # a batch of images (N, C, H, W)
+    generator: torch.Generator,  # the source of the random transformations (on the CPU)
+    max_shift: float = 2.,       # largest shift, in pixels
+    max_degrees: float = 10.,    # largest rotation, in degrees
+) -> torch.Tensor:
+    "Each image shifted and rotated at random (light augmentation)."
+    n, _, h, w = x.shape
+    u = torch.rand(n, 3, generator=generator) * 2 - 1
+    a = u[:, 0] * math.radians(max_degrees)
+    theta = torch.zeros(n, 2, 3)
+    theta[:, 0, 0], theta[:, 0, 1], theta[:, 1, 0], theta[:, 1, 1] = a.cos(), -a.sin(), a.sin(), a.cos()
+    theta[:, 0, 2], theta[:, 1, 2] = u[:, 1] * 2 * max_shift / w, u[:, 2] * 2 * max_shift / h
+    grid = F.affine_grid(theta.to(x.device, x.dtype), list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, mode='bilinear', padding_mode='border', align_corners=False)
+
+AUGMENTATIONS = {'none': None, 'shift-rotate': shift_rotate}
 
 # %% ../nbs/04_train.ipynb #107e5654
 PROTOCOLS = {
     'seed': Protocol('seed', 'sgd', 1e-3, 64, 10, momentum=0.9),
     'tuned': Protocol('tuned', 'adamw', 3e-3, 64, 10, weight_decay=5e-4, schedule='onecycle'),
+    'augmented': Protocol('augmented', 'adamw', 3e-3, 64, 10, weight_decay=5e-4, schedule='onecycle',
+                          augment='shift-rotate'),
 }
 
 def get_protocol(protocol: str | Protocol, **overrides) -> Protocol:
@@ -62,6 +84,8 @@ def get_protocol(protocol: str | Protocol, **overrides) -> Protocol:
         if not (math.isfinite(v) and v >= 0): raise ValueError(f'{nm} must be a finite number >= 0, got {v}.')
     if p.optimizer not in ('sgd', 'adamw'): raise ValueError(f"optimizer must be 'sgd' or 'adamw', got {p.optimizer!r}.")
     if p.schedule not in ('constant', 'onecycle'): raise ValueError(f"schedule must be 'constant' or 'onecycle', got {p.schedule!r}.")
+    if p.augment not in AUGMENTATIONS:
+        raise ValueError(f"augment must be one of {sorted(AUGMENTATIONS)}, got {p.augment!r}.")
     return p
 
 # %% ../nbs/04_train.ipynb #ef53b859
@@ -397,6 +421,7 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
     device = resolve_device(device)
     if precision == 'fp16' and device == 'cpu': raise ValueError("precision='fp16' needs a CUDA device; use 'bf16' on the CPU.")
     p = get_protocol(protocol, epochs=epochs, batch_size=batch_size, lr=lr)
+    augment = AUGMENTATIONS[p.augment]
     model.to(device)
     n = len(data.train_y)
     spe = math.ceil(n / p.batch_size)
@@ -458,6 +483,7 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
             for xb, yb in bar:
                 run.in_step = True
                 xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
+                if augment is not None: xb = augment(xb, torch.Generator().manual_seed(seed*1_000_003 + run.step))
                 for c in cbs: c.before_batch(run)
                 with _autocast(device, precision):
                     loss = F.cross_entropy(model(xb), yb)
@@ -547,7 +573,7 @@ def provenance(argv=None) -> dict:
         try: return md.version(p)
         except md.PackageNotFoundError: return None
     return dict(command=' '.join(argv if argv is not None else sys.argv), git=git_commit(),
-                versions={p: v(p) for p in ('genesis_nb', 'torch', 'torchvision', 'numpy', 'scikit-learn')} | {'python': platform.python_version()},
+                versions={p: v(p) for p in ('genesis_nb', 'torch', 'torchvision', 'numpy', 'scikit-learn', 'torchao', 'torch-pruning', 'scipy', 'statsmodels')} | {'python': platform.python_version()},
                 machine=dict(platform=platform.platform(), processor=platform.machine(), cpus=os.cpu_count()) | cpu_fingerprint(),
                 date=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
 
