@@ -51,7 +51,7 @@ def test_main_job_without_data_fails_fast(tmp_path):
 def test_rerun_one_committed_record():
     root = Path(__file__).resolve().parent.parent/'results'
     rec = next(json.loads(l) for l in (root/'quick'/'runs.jsonl').read_text().splitlines()
-               if json.loads(l)['model'] == 'standard' and json.loads(l)['dataset'] == 'mnist')
+               if json.loads(l)['method'] == 'standard' and json.loads(l)['dataset'] == 'mnist')
     out = run('reproduce', '--quick', '--out', str(root), '--rerun', rec['run_id'])
     assert out.returncode == 0, out.stdout + out.stderr
     assert f"run {rec['run_id']} (standard" in out.stdout and 'with its record' in out.stdout and 'DOES NOT AGREE' not in out.stdout

@@ -5,14 +5,16 @@ from pathlib import Path
 import pytest
 
 from genesis_nb.study import QUICK, agreement, load_runs, rerun
+from genesis_nb.train import provenance
 
 ROOT = Path(__file__).resolve().parent.parent
 
-@pytest.mark.parametrize('model,protocol,seed', [('genesis', 'tuned', 1), ('standard', 'seed', 2), ('pruned', 'tuned', 0)])
-def test_rerun_matches_committed_record(model, protocol, seed):
+@pytest.mark.parametrize('method,factor,seed', [('genesis', 3, 1), ('fixed-rank', 20, 2), ('magnitude', 20, 0),
+                                                ('channel', 3, 1), ('low-rank', 20, 2)])
+def test_rerun_matches_committed_record(method, factor, seed):
     runs = load_runs(ROOT/'results'/'quick')
-    rec = next(r for r in runs if (r['model'], r['protocol'], r['seed'], r['dataset'], r['tag']) == (model, protocol, seed, 'mnist', 'main'))
-    agr = agreement(rerun(rec, QUICK), rec)
+    rec = next(r for r in runs if (r['method'], r['factor'], r['seed']) == (method, factor, seed))
+    agr = agreement({**rerun(rec, QUICK), 'provenance': provenance()}, rec)
     print(agr)
     assert agr['ok'], agr
     assert agr['same_stats_and_events']

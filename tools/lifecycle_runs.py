@@ -8,7 +8,8 @@ weights are deleted. Runs whose record exists are skipped, so the script resumes
 * conv2-<r>x: genesis conv2 only (the smallest it can be is 4,330 parameters, so r in 3, 6, 10), and for each
   run the fixed-rank control at the rank that run ended with (`--model fixed-rank --rank k`, same seed);
 * birth-<rule>-init<k>: random vs gradient births, 4 or 0 initial particles, default pressure, seeds 0-4. The
-  decision rule is fixed in `genesis_nb.study.BIRTH_NONINFERIORITY_MARGIN` (committed before these runs).
+  decision rule is fixed in `BIRTH_NONINFERIORITY_MARGIN` (committed before these runs, then in genesis_nb.study; now in
+  genesis_nb.ledger).
 
 Usage: python tools/lifecycle_runs.py [--out results/lifecycle]
 """

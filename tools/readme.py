@@ -4,7 +4,7 @@ Markdown cells are copied; code cells become ```python blocks followed by their 
 Run: python tools/readme.py            (writes README.md)
      python tools/readme.py --check    (exit 1 if README.md is out of date)
 """
-import json, sys
+import json, re, sys
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
@@ -30,6 +30,8 @@ def render(nb_path=root/'nbs'/'index.ipynb') -> str:
                 txt = o.get('text') or data.get('text/plain')
                 if txt: out.append('    ' + ''.join(txt).rstrip().replace('\n', '\n    '))
     render.figures = figures
+    # the chapters live in nbs/: links that work on the docs site must point there from the repository root
+    out = [re.sub(r'\]\((\d\d_[\w-]+\.ipynb|index\.ipynb)(#[\w-]*)?\)', r'](nbs/\1\2)', o) for o in out]
     return '<!-- WARNING: generated from nbs/index.ipynb by tools/readme.py; edit the notebook, not this file -->\n\n' + '\n\n'.join(out) + '\n'
 
 if __name__ == '__main__':
