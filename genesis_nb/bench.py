@@ -4,14 +4,14 @@
 
 # %% ../nbs/07_bench.ipynb #d38b8f80
 from __future__ import annotations
-import copy, json, math, statistics, time
+import json, math, statistics, time
 from pathlib import Path
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .particles import (GenesisConv2d, freeze_inactive, particle_loop_forward, compact_model, genesis_layers)
+from .particles import (GenesisConv2d, freeze_inactive, particle_loop_forward, compact_model)
 from .theory import dense_macs, genesis_macs
 from .cnn import standard_cnn, genesis_cnn, count_macs
 from .train import provenance

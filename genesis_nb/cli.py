@@ -4,8 +4,7 @@
 
 # %% ../nbs/05_cli.ipynb #59f46a94
 from __future__ import annotations
-import argparse, json, os, sys, time
-from pathlib import Path
+import argparse, json, os, sys
 
 # %% auto #0
 __all__ = ['train_main', 'main']
@@ -19,7 +18,9 @@ def _train_parser(sub):
     p.add_argument('--data', default=None, help='data root (default: $GENESIS_NB_DATA or data/)')
     p.add_argument('--train-size', type=int, default=1000, help='training images, stratified (0: all 55,000 left after validation)')
     p.add_argument('--val-size', type=int, default=5000, help='validation images carved from the training set')
-    p.add_argument('--protocol', choices=['seed', 'tuned'], default='seed', help="optimisation protocol ('seed': the source's SGD)")
+    from genesis_nb.train import PROTOCOLS
+    p.add_argument('--protocol', choices=list(PROTOCOLS), default='seed',
+                   help="optimisation protocol ('seed': the source's SGD; 'augmented': the full-data recipe)")
     p.add_argument('--epochs', type=int, default=None, help="epochs (default: the protocol's)")
     p.add_argument('--batch-size', type=int, default=None, help="batch size (default: the protocol's)")
     p.add_argument('--lr', type=float, default=None, help="learning rate (default: the protocol's)")

@@ -4,13 +4,12 @@
 
 # %% ../nbs/03_cnn.ipynb #c18f62a0
 from __future__ import annotations
-import math
 import torch
 import torch.nn as nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from .particles import GenesisConv2d, GenesisLayer, genesis_layers
-from .theory import SeedParticleLayer, dense_params, genesis_params
+from .particles import GenesisConv2d, GenesisLayer
+from .theory import SeedParticleLayer, dense_params
 
 # %% auto #0
 __all__ = ['MODEL_NAMES', 'conv_out_size', 'feature_sides', 'standard_cnn', 'count_params', 'count_macs', 'TwoBranch',

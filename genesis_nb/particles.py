@@ -12,8 +12,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 
-from .theory import genesis_params, dense_params
-
 # %% auto #0
 __all__ = ['activation_scores', 'particle_forward', 'GenesisLayer', 'compiled_particle_forward', 'GenesisConv2d', 'GenesisLinear',
            'genesis_layers', 'freeze_inactive', 'annealed_temperature', 'set_temperature', 'GatedParticles', 'compact',

@@ -5,7 +5,7 @@
 # %% ../nbs/08_study.ipynb #388f5c26
 from __future__ import annotations
 import copy, hashlib, json, math, os, sys, time
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, asdict
 from pathlib import Path
 
 import torch
@@ -15,7 +15,7 @@ from .data import make_splits, load_dataset, DATASETS
 from .cnn import (standard_cnn, genesis_cnn, dense_cnn_for_budget, mlp, lenet5_caffe, count_params,
                             count_macs)
 from .particles import genesis_layers, compact_model
-from .train import fit, evaluate, provenance, cpu_fingerprint, progress_bar, lock_folder
+from .train import fit, evaluate, provenance, progress_bar, lock_folder
 from .compress import (serialise, int8_model, low_rank_model, magnitude_prune, finish_pruning,
                                  pruning_schedule, channel_pruner)
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_train.ipynb #7b1812b6
 from __future__ import annotations
-import io, json, math, os, platform, subprocess, sys, time
+import json, math, os, platform, subprocess, sys, time
 from contextlib import contextmanager, nullcontext, ExitStack
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
