@@ -12,11 +12,15 @@ __all__ = ['train_main', 'main']
 # %% ../nbs/05_cli.ipynb #ff12e077
 def _train_parser(sub):
     from genesis_nb.cnn import MODEL_NAMES
-    p = sub.add_parser('train', help='train one model and write its record', formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = sub.add_parser(
+        'train', help='train one model and write its record', formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     p.add_argument('--model', choices=MODEL_NAMES, default='genesis', help='which network')
     p.add_argument('--dataset', choices=['mnist', 'fashion-mnist'], default='mnist', help='data set')
     p.add_argument('--data', default=None, help='data root (default: $GENESIS_NB_DATA or data/)')
-    p.add_argument('--train-size', type=int, default=1000, help='training images, stratified (0: all 55,000 left after validation)')
+    p.add_argument(
+        '--train-size', type=int, default=1000, help='training images, stratified (0: all 55,000 left after validation)'
+    )
     p.add_argument('--val-size', type=int, default=5000, help='validation images carved from the training set')
     from genesis_nb.train import PROTOCOLS
     p.add_argument('--protocol', choices=list(PROTOCOLS), default='seed',
@@ -28,7 +32,9 @@ def _train_parser(sub):
     p.add_argument('--num-particles', type=int, default=16, help='particles per genesis layer (K)')
     p.add_argument('--tau', type=float, default=0.1, help="activation threshold (units of a fresh particle's strength)")
     p.add_argument('--spawn-prob', type=float, default=0.01, help='birth probability of each unborn slot per step')
-    p.add_argument('--initial-particles', type=int, default=4, help='particles born at the start (0: the source\'s "all inactive")')
+    p.add_argument(
+        '--initial-particles', type=int, default=4, help='particles born at the start (0: the source\'s "all inactive")'
+    )
     p.add_argument('--birth', choices=['random', 'gradient'], default='random',
                    help="a newborn's direction (its mix starts at 0)")
     p.add_argument('--grace-steps', type=int, default=25, help='steps a newborn is exempt from the activation rule')
@@ -87,16 +93,20 @@ def train_main(a, argv) -> dict:
         tmp = out/f'record.json.{os.getpid()}.tmp'
         tmp.write_text(json.dumps(rec, indent=1)); os.replace(tmp, out/'record.json')
     t = res.test
-    print(f"test accuracy: {t['accuracy']:.4f}  macro F1: {t['f1_macro']:.4f}  stored parameters: {rec['stats']['params_stored']:,}"
-          + (f" (target {a.target_params:,})" if a.target_params else '')
-          + f"  ({rec['wall_time_s']:.1f} s); record: {out/'record.json'}")
+    print(
+        f"test accuracy: {t['accuracy']:.4f}  macro F1: {t['f1_macro']:.4f}  "
+        f"stored parameters: {rec['stats']['params_stored']:,}"
+        + (f" (target {a.target_params:,})" if a.target_params else '')
+        + f"  ({rec['wall_time_s']:.1f} s); record: {out/'record.json'}"
+    )
     return rec
 
 # %% ../nbs/05_cli.ipynb #7d484fc3
 def main(argv=None):
     "Entry point of the `genesis-nb` console script."
     argv = list(sys.argv[1:] if argv is None else argv)
-    ap = argparse.ArgumentParser(prog='genesis-nb', description='Genesis particles: train, reproduce the case study, benchmark.')
+    ap = argparse.ArgumentParser(prog='genesis-nb',
+                                 description='Genesis particles: train, reproduce the case study, benchmark.')
     sub = ap.add_subparsers(dest='command', required=True)
     _train_parser(sub).set_defaults(func=train_main)
     import importlib
@@ -125,4 +135,7 @@ def _one_line(e) -> str:
         return f'{e.strerror or e}: {e.filename} — check the path given (--out, --data) and its permissions.'
     return ' '.join(str(e).split())
 
-_EXTRA_PARSERS = ['genesis_nb.study', 'genesis_nb.bench']  # modules whose `add_parser(sub)` adds a subcommand (case study, benchmarks)
+_EXTRA_PARSERS = [
+    'genesis_nb.study',
+    'genesis_nb.bench',
+]  # modules whose `add_parser(sub)` adds a subcommand (case study, benchmarks)

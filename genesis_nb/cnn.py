@@ -21,6 +21,7 @@ def conv_out_size(h: int, kernel: int, stride: int = 1, padding: int = 0) -> int
     "Output side length of a convolution or pooling window; below 1 means the map has collapsed."
     return (h + 2*padding - kernel)//stride + 1
 
+# %% ../nbs/03_cnn.ipynb #1bec59c6
 def feature_sides(h: int = 28, padding: int = 2) -> list[int]:
     "Side lengths through conv(5, stride 2) → pool(2) → conv(5, stride 2) → pool(2) for a given conv padding."
     sides = [h]
@@ -30,7 +31,7 @@ def feature_sides(h: int = 28, padding: int = 2) -> list[int]:
 
 # %% ../nbs/03_cnn.ipynb #42c63218
 def standard_cnn(c1: int = 32, c2: int = 64, num_classes: int = 10) -> nn.Sequential:
-    "The source's standard CNN: conv5×5/2 → ReLU → pool2 → conv5×5/2 → ReLU → pool2 → FC, with same padding."
+    "The source's CNN: conv5×5/2 → ReLU → pool2 → conv5×5/2 → ReLU → pool2 → FC, same padding."
     for nm, v in dict(c1=c1, c2=c2, num_classes=num_classes).items():
         if not (isinstance(v, int) and v > 0): raise ValueError(f'{nm} must be a positive integer, got {v!r}.')
     return nn.Sequential(
@@ -43,6 +44,7 @@ def count_params(model: nn.Module) -> int:
     "Number of parameters of `model`."
     return sum(p.numel() for p in model.parameters())
 
+# %% ../nbs/03_cnn.ipynb #1fd673c3
 @torch.no_grad()
 def count_macs(model: nn.Module, input_shape=(1, 1, 28, 28)) -> int:
     "Multiply-accumulates of one forward pass on an input of `input_shape`, by `torch.utils.flop_counter`."
@@ -111,13 +113,18 @@ def dense_cnn_for_budget(budget: int, num_classes: int = 10) -> nn.Sequential:
     best = None
     for c2 in range(2, 257, 2):
         if count_params_formula(c2//2, c2, num_classes) <= budget: best = c2
-    if best is None: raise ValueError(f'no standard CNN fits in {budget} parameters (the smallest has {count_params_formula(1, 2, num_classes)}).')
+    if best is None:
+        raise ValueError(
+            f'no standard CNN fits in {budget} parameters (the smallest has {count_params_formula(1, 2, num_classes)}).'
+        )
     return standard_cnn(best//2, best, num_classes)
 
+# %% ../nbs/03_cnn.ipynb #edbda95b
 def count_params_formula(c1: int, c2: int, num_classes: int = 10) -> int:
     "Parameters of `standard_cnn(c1, c2)` by formula."
     return dense_params(25, c1) + dense_params(25*c1, c2) + dense_params(4*c2, num_classes)
 
+# %% ../nbs/03_cnn.ipynb #7d2504f1
 @torch.no_grad()
 def svd_factorise(conv: nn.Conv2d, rank: int) -> nn.Sequential:
     "A `Conv2d` replaced by its best rank-`rank` approximation: `rank` filters, then a 1×1 mix."
@@ -131,6 +138,7 @@ def svd_factorise(conv: nn.Conv2d, rank: int) -> nn.Sequential:
     if conv.bias is not None: second.bias.copy_(conv.bias)
     return nn.Sequential(first, second)
 
+# %% ../nbs/03_cnn.ipynb #3e330abb
 def low_rank_cnn(model: nn.Sequential, rank: int) -> nn.Sequential:
     "A copy of a standard CNN with its second convolution (index 3) factorised at `rank`."
     import copy
@@ -138,8 +146,9 @@ def low_rank_cnn(model: nn.Sequential, rank: int) -> nn.Sequential:
     model[3] = svd_factorise(model[3], rank)
     return model
 
+# %% ../nbs/03_cnn.ipynb #332dcf13
 def seed_listing_cnn(dim: int = 100, num_particles: int = 8, num_classes: int = 10) -> nn.Sequential:
-    "The listing's network made to run: conv3×3(64) → ReLU → pool → flatten → SeedParticleLayer(dim) → Linear."
+    "The listing's network, runnable: conv3×3(64) → ReLU → pool → flatten → SeedParticleLayer(dim) → Linear."
     return nn.Sequential(nn.Conv2d(1, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                          SeedParticleLayer(64*13*13, dim, num_particles), nn.Linear(dim, num_classes))
 
@@ -177,7 +186,7 @@ def mlp(genesis: bool = False, widths: tuple = (300, 100), num_classes: int = 10
 # %% ../nbs/03_cnn.ipynb #f37c791e
 def lenet5_caffe(genesis: bool = False, num_classes: int = 10, num_particles: int | dict | None = 16,
                  genesis_head: bool = False, **particle_kw) -> nn.Sequential:
-    "LeNet-5-Caffe (20-50-800-500); with `genesis=True` conv1, conv2 and fc1 (and fc2 with `genesis_head`) are genesis layers."
+    "LeNet-5-Caffe (20-50-800-500); `genesis=True`: conv1, conv2, fc1 (and fc2 with `genesis_head`) are genesis layers."
     from genesis_nb.particles import GenesisLinear
     kw = lambda name, n, c_out: layer_particles(name, n, c_out, num_particles, particle_kw)
     conv1 = GenesisConv2d(1, 20, 5, **kw('conv1', 25, 20)) if genesis else nn.Conv2d(1, 20, 5)

@@ -109,7 +109,7 @@ def deserialise(blob: bytes) -> dict:
 
 # %% ../nbs/06_compress.ipynb #11a9fe9b
 def int8_model(model: nn.Module) -> nn.Module:
-    "A copy of `model` (compacted) whose weights are what its int8 file decodes to: for measuring accuracy after quantisation."
+    "A compacted copy of `model` with the weights its int8 file decodes to (to measure accuracy after quantisation)."
     small = _plain(model)
     small.load_state_dict(deserialise(serialise(small, int8=True)))
     return small
@@ -197,8 +197,14 @@ def finish_pruning(model: nn.Module) -> nn.Module:
 def _tp_pruner(model, ratio, steps):
     import torch_pruning as tp
     last = [m for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv2d))][-1]
-    return tp.pruner.MagnitudePruner(model, torch.zeros(1, 1, 28, 28), importance=tp.importance.GroupMagnitudeImportance(p=2),
-                                     pruning_ratio=ratio, iterative_steps=steps, ignored_layers=[last])
+    return tp.pruner.MagnitudePruner(
+        model,
+        torch.zeros(1, 1, 28, 28),
+        importance=tp.importance.GroupMagnitudeImportance(p=2),
+        pruning_ratio=ratio,
+        iterative_steps=steps,
+        ignored_layers=[last],
+    )
 
 # %% ../nbs/06_compress.ipynb #33e7e662
 def channel_ratio(model: nn.Module, budget: int, tol: float = 1e-3) -> float:

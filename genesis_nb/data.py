@@ -49,6 +49,7 @@ DATASETS = {
 class DataNotFoundError(FileNotFoundError):
     "The data set's files are not under the data root and could not be downloaded."
 
+# %% ../nbs/00_data.ipynb #e522b7a4
 def _missing_message(name, root, info, why):
     files = '\n'.join(f'  {root/f}' for f in info.files)
     return (f"{info.cls_name} was not found under the data root '{root}' ({why}).\n"
@@ -57,6 +58,7 @@ def _missing_message(name, root, info, why):
             f"`load_dataset({name!r}, root=...)`, the CLI option `--data DIR`, or the environment "
             f"variable {DATA_ENV}=DIR; with internet access, `download=True` fetches them.")
 
+# %% ../nbs/00_data.ipynb #04500e57
 def _online(url: str, timeout: float = 2.0) -> bool:
     "One quick TCP connection to the host of `url`: is a download worth trying?"
     u = urllib.parse.urlparse(url)
@@ -137,7 +139,9 @@ def _load_cached(name: str, root: str, download: bool) -> ImageData:
         import torchvision
         cls = getattr(torchvision.datasets, info.cls_name)
         if not _online(cls.mirrors[0]):
-            raise DataNotFoundError(_missing_message(name, root_p, info, 'files missing and no network to download them'))
+            raise DataNotFoundError(
+                _missing_message(name, root_p, info, 'files missing and no network to download them')
+            )
         try:
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                 cls(root=root, train=True, download=True); cls(root=root, train=False, download=True)
@@ -184,6 +188,7 @@ class Splits:
     def sizes(self) -> dict:
         return dict(train=len(self.train_y), val=len(self.val_y), test=len(self.test_y))
 
+# %% ../nbs/00_data.ipynb #0f244425
 def make_splits(name: str = 'mnist', train_size: int | None = None, val_size: int = 5000, seed: int = 0,
                 root=None, download: bool = True, val_seed: int = 1234) -> Splits:
     "Train (stratified `train_size`, or all remaining), validation (`val_size`, fixed by `val_seed`) and test splits."
@@ -206,6 +211,7 @@ def epoch_order(n: int, seed: int, epoch: int) -> torch.Tensor:
     "The shuffled order of `n` examples in epoch `epoch` of a run seeded with `seed`."
     return torch.randperm(n, generator=torch.Generator().manual_seed(seed*100_003 + epoch))
 
+# %% ../nbs/00_data.ipynb #9e3365c1
 def batches(x: torch.Tensor, y: torch.Tensor, batch_size: int, order: torch.Tensor | None = None, start: int = 0):
     "Yield `(x, y)` batches of `batch_size` in `order` (default: as stored), beginning at batch number `start`."
     if batch_size < 1: raise ValueError(f'batch_size must be >= 1, got {batch_size}.')

@@ -141,8 +141,11 @@ def _test_rows(df, setting, factor) -> list[dict]:
                            high=t['high'], p=t['p'], sign=+1))
     ga, gb = pairs(df, setting, 'gap', 'genesis', factor=factor)
     t = paired_t(ga - gb)
-    rows.append(dict(claim='C4', test='gap', **key, n=t['n'], estimate=t['mean'], low=t['low'], high=t['high'], p=t['p'],
-                     sign=-1))
+    rows.append(
+        dict(
+            claim='C4', test='gap', **key, n=t['n'], estimate=t['mean'], low=t['low'], high=t['high'], p=t['p'], sign=-1
+        )
+    )
     ra, rb = pairs(df, setting, 'robust_acc', 'genesis', factor=factor)
     if len(ra) >= 3 and not (np.isnan(ra).any() or np.isnan(rb).any()):
         t = paired_t(ra - rb)
@@ -178,10 +181,15 @@ def ledger_tests(df):
 
 # %% ../nbs/09_ledger.ipynb #c1fca588
 _FAVOURABLE = {'C1': 'non-inferior', 'C3': 'better', 'C4': 'better', 'C5': 'better', 'C7': 'more variable'}
-CLAIMS = {'C1': 'fewer stored parameters and bytes at equal accuracy', 'C2': 'higher efficiency (MACs, inference speed)',
-          'C3': 'higher accuracy (MNIST)', 'C4': 'better generalisation (smaller gap; Fashion-MNIST)',
-          'C5': 'more robust to corrupted inputs', 'C6': 'training is more expensive (admitted)',
-          'C7': 'more sensitive to initialisation and data (admitted)'}
+CLAIMS = {
+    'C1': 'fewer stored parameters and bytes at equal accuracy',
+    'C2': 'higher efficiency (MACs, inference speed)',
+    'C3': 'higher accuracy (MNIST)',
+    'C4': 'better generalisation (smaller gap; Fashion-MNIST)',
+    'C5': 'more robust to corrupted inputs',
+    'C6': 'training is more expensive (admitted)',
+    'C7': 'more sensitive to initialisation and data (admitted)',
+}
 
 # %% ../nbs/09_ledger.ipynb #a1897c00
 def verdict(outcomes, favourable: str) -> str:
@@ -245,8 +253,12 @@ def claims_ledger(df, timings: dict | None = None):
                       '; '.join(f"{a} {', '.join(v_)}" for a, v_ in arch_best.items()) + '. Speed: ' + ev)
             rows.append((c, CLAIMS[c], v, ev)); continue
         tc = t[t.claim == c] if len(t) else t
-        rows.append((c, CLAIMS[c], verdict(tc.outcome if len(tc) else [], _FAVOURABLE[c]), _evidence(tc) if len(tc) else '–'))
-    return pd.DataFrame(rows, columns=['claim', 'the source says', 'verdict', 'evidence (genesis vs standard, Holm-adjusted)'])
+        rows.append(
+            (c, CLAIMS[c], verdict(tc.outcome if len(tc) else [], _FAVOURABLE[c]), _evidence(tc) if len(tc) else '–')
+        )
+    return pd.DataFrame(
+        rows, columns=['claim', 'the source says', 'verdict', 'evidence (genesis vs standard, Holm-adjusted)']
+    )
 
 # %% ../nbs/09_ledger.ipynb #ae0b2575
 def frontier(df):

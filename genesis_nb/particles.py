@@ -14,10 +14,9 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['activation_scores', 'particle_forward', 'GenesisLayer', 'compiled_particle_forward', 'GenesisConv2d', 'GenesisLinear',
-           'genesis_layers', 'freeze_inactive', 'annealed_temperature', 'set_temperature', 'GatedParticles', 'compact',
-           'fold', 'compact_model', 'fold_model', 'particle_cost', 'stored_params', 'size_bounds', 'size_goal',
-           'cut_weakest', 'particle_loop_forward', 'lifecycle_frame', 'plot_lifecycle', 'lifecycle_state',
-           'load_lifecycle_state']
+           'genesis_layers', 'freeze_inactive', 'annealed_temperature', 'set_temperature', 'GatedParticles',
+           'compact_model', 'fold_model', 'particle_cost', 'stored_params', 'size_bounds', 'size_goal', 'cut_weakest',
+           'particle_loop_forward', 'lifecycle_frame', 'plot_lifecycle']
 
 # %% ../nbs/02_particles.ipynb #aa1606b0
 _MASKED_LOGIT = -1e4  # exp(-1e4) underflows to exactly 0: masked particles get no weight and no gradient
@@ -101,7 +100,11 @@ class GenesisLayer(nn.Module):
         self.particle_ref, self.mix_ref = 1.0, math.sqrt(out_features) * self.mix_scale
         self.strength_ref, self.group_weight = self.particle_ref * self.mix_ref, math.sqrt(fan_in + out_features)
         self.mix = nn.Parameter(torch.randn(out_features, K) * self.mix_scale)
-        self.bias = nn.Parameter(torch.empty(out_features).uniform_(-1/math.sqrt(fan_in), 1/math.sqrt(fan_in))) if bias else None
+        self.bias = (
+            nn.Parameter(torch.empty(out_features).uniform_(-1 / math.sqrt(fan_in), 1 / math.sqrt(fan_in)))
+            if bias
+            else None
+        )
         self.gate = nn.Linear(gate_in, K) if gate else None
         if gate: nn.init.zeros_(self.gate.weight); nn.init.zeros_(self.gate.bias)
         born = torch.zeros(K, dtype=torch.bool); born[:init] = True
@@ -117,11 +120,16 @@ class GenesisLayer(nn.Module):
 
     # -- sizes -------------------------------------------------------------------------------
     @property
-    def num_active(self) -> int: return int(self.active.sum())
+    def num_active(self) -> int:
+        return int(self.active.sum())
+
     @property
-    def num_born(self) -> int: return int(self.born.sum())
+    def num_born(self) -> int:
+        return int(self.born.sum())
+
     @property
-    def has_gate(self) -> bool: return self.gate is not None
+    def has_gate(self) -> bool:
+        return self.gate is not None
 
     def extra_repr(self):
         return (f'{self.fan_in}->{self.out_features}, num_particles={self.num_particles}, tau={self.tau}, '
@@ -144,7 +152,9 @@ def compiled_particle_forward():
     return _compiled
 
 # %% ../nbs/02_particles.ipynb #6f7eac7b
-def _forward(self, x):
+@patch
+def forward(self: GenesisLayer, x):
+    "The layer's output; in training the activation rule updates the mask (one fused, optionally compiled, call)."
     self._check_input(x)
     lead = None
     if not self.conv and x.dim() != 2: lead, x = x.shape[:-1], x.reshape(-1, x.shape[-1])
@@ -161,9 +171,8 @@ def _forward(self, x):
     return y if lead is None else y.reshape(*lead, y.shape[-1])
 
 # %% ../nbs/02_particles.ipynb #45b384e7
-def _keep_grad(self, g): self._gy = g.detach()
-
-GenesisLayer.forward, GenesisLayer._keep_grad = _forward, _keep_grad
+@patch
+def _keep_grad(self: GenesisLayer, g): self._gy = g.detach()
 
 # %% ../nbs/02_particles.ipynb #806385a4
 def _pair(v, name):
@@ -189,8 +198,18 @@ def _conv_padding(padding, ks, stride):
 class GenesisConv2d(GenesisLayer):
     "Drop-in for `nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding)` built from shared particles."
     conv = True
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, *,
-                 num_particles: int, tau: float = 0.1, spawn_prob: float = 0.01, gate: bool = True, **kwargs):
+    def __init__(self,
+                 in_channels: int,           # input channels $C_\text{in}$
+                 out_channels: int,          # output channels $C_\text{out}$
+                 kernel_size,                # int or (h, w)
+                 stride=1,                   # int or (h, w)
+                 padding=0,                  # int, (h, w), 'same' or 'valid'
+                 *,
+                 num_particles: int,         # particle slots $K$ (gate off: at most $\min(n, C_\text{out})$)
+                 tau: float = 0.1,           # activation threshold $\tau$ (0: never switch a particle off)
+                 spawn_prob: float = 0.01,   # birth probability per free slot and training step
+                 gate: bool = True,          # the softmax gate over particles (off: a plain low-rank layer)
+                 **kwargs):                  # `initial_particles`, `birth`, `grace_steps`, `bias`, `compile`
         for nm, v in dict(in_channels=in_channels, out_channels=out_channels).items():
             _check(isinstance(v, int) and v > 0, f'{nm} must be a positive integer, got {v!r}.')
         ks, st_ = _pair(kernel_size, 'kernel_size'), _pair(stride, 'stride')
@@ -198,21 +217,36 @@ class GenesisConv2d(GenesisLayer):
         _check(all(k > 0 for k in ks), f'kernel_size must be positive, got {kernel_size!r}.')
         _check(all(s > 0 for s in st_), f'stride must be positive, got {stride!r}.')
         _check(all(p >= 0 for p in pd), f'padding must be >= 0, got {padding!r}.')
-        self.in_channels, self.out_channels, self.kernel_size, self.stride, self.padding = in_channels, out_channels, ks, st_, pd
+        self.in_channels, self.out_channels, self.kernel_size, self.stride, self.padding = (
+            in_channels,
+            out_channels,
+            ks,
+            st_,
+            pd,
+        )
         super().__init__(in_channels*ks[0]*ks[1], out_channels, (in_channels, *ks), in_channels,
                          num_particles=num_particles, tau=tau, spawn_prob=spawn_prob, gate=gate, **kwargs)
 
     def _conv_args(self): return (self.stride, self.padding)
     def _check_input(self, x):
         if x.dim() != 4 or x.shape[1] != self.in_channels:
-            raise ValueError(f'GenesisConv2d expected input of shape (batch, {self.in_channels}, H, W), got {tuple(x.shape)}.')
+            raise ValueError(
+                f'GenesisConv2d expected input of shape (batch, {self.in_channels}, H, W), got {tuple(x.shape)}.'
+            )
 
 # %% ../nbs/02_particles.ipynb #2318e13f
 class GenesisLinear(GenesisLayer):
     "Drop-in for `nn.Linear(in_features, out_features)` built from shared particles."
     conv = False
-    def __init__(self, in_features: int, out_features: int, *, num_particles: int, tau: float = 0.1,
-                 spawn_prob: float = 0.01, gate: bool = True, **kwargs):
+    def __init__(self,
+                 in_features: int,           # input features $n$
+                 out_features: int,          # output features $C_\text{out}$
+                 *,
+                 num_particles: int,         # particle slots $K$ (gate off: at most $\min(n, C_\text{out})$)
+                 tau: float = 0.1,           # activation threshold $\tau$ (0: never switch a particle off)
+                 spawn_prob: float = 0.01,   # birth probability per free slot and training step
+                 gate: bool = True,          # the softmax gate over particles (off: a plain low-rank layer)
+                 **kwargs):                  # `initial_particles`, `birth`, `grace_steps`, `bias`, `compile`
         for nm, v in dict(in_features=in_features, out_features=out_features).items():
             _check(isinstance(v, int) and v > 0, f'{nm} must be a positive integer, got {v!r}.')
         self.in_features = in_features
@@ -222,7 +256,9 @@ class GenesisLinear(GenesisLayer):
     def _conv_args(self): return (1, 0)
     def _check_input(self, x):
         if x.dim() < 1 or x.shape[-1] != self.in_features:
-            raise ValueError(f'GenesisLinear expected input with last dimension {self.in_features}, got shape {tuple(x.shape)}.')
+            raise ValueError(
+                f'GenesisLinear expected input with last dimension {self.in_features}, got shape {tuple(x.shape)}.'
+            )
 
 # %% ../nbs/02_particles.ipynb #a711a1a5
 def _dense_grad(self):
@@ -283,12 +319,14 @@ def genesis_layers(model: nn.Module) -> list[tuple[str, GenesisLayer]]:
     "All genesis layers of `model`, with their names."
     return [(n, m) for n, m in model.named_modules() if isinstance(m, GenesisLayer)]
 
+# %% ../nbs/02_particles.ipynb #85b9ba49
 def _particle_tensors(layer):
     "Each tensor that holds per-particle values, with the dimension that indexes particles."
     out = [(layer.particles, 0), (layer.mix, 1)]
     if layer.has_gate: out += [(layer.gate.weight, 0), (layer.gate.bias, 0)]
     return out
 
+# %% ../nbs/02_particles.ipynb #1d07f09b
 @contextmanager
 def freeze_inactive(model: nn.Module, optimizer: torch.optim.Optimizer):
     "Around `optimizer.step()`: restore inactive particles and their optimiser state bit for bit afterwards."
@@ -342,6 +380,7 @@ def annealed_temperature(step: int, anneal_steps: int, t0: float = 30.) -> float
     if anneal_steps <= 0: return 1.
     return float(t0 ** (1 - min(step/anneal_steps, 1.)))
 
+# %% ../nbs/02_particles.ipynb #e25a1e80
 def set_temperature(model: nn.Module, t: float):
     "Set the gate temperature of every genesis layer of `model`."
     for _, l in genesis_layers(model): l.temperature.fill_(t)
@@ -349,7 +388,9 @@ def set_temperature(model: nn.Module, t: float):
 # %% ../nbs/02_particles.ipynb #ea810ff7
 class GatedParticles(nn.Module):
     "A compacted gated genesis layer: every stored particle is live; no lifecycle, no mask."
-    def __init__(self, particles, mix, bias, gate_weight, gate_bias, temperature, conv: bool, stride=(1, 1), padding=(0, 0)):
+    def __init__(
+        self, particles, mix, bias, gate_weight, gate_bias, temperature, conv: bool, stride=(1, 1), padding=(0, 0)
+    ):
         super().__init__()
         self.particles, self.mix = nn.Parameter(particles), nn.Parameter(mix)
         self.bias = nn.Parameter(bias) if bias is not None else None
@@ -375,7 +416,8 @@ def _kept(self):
     return keep, self.particles.detach()[keep].clone(), self.mix.detach()[:, keep].clone()
 
 # %% ../nbs/02_particles.ipynb #aed72026
-def compact(self) -> nn.Module:
+@patch
+def compact(self: GenesisLayer) -> nn.Module:
     "The layer with its inactive particles removed: plain torch layers when the gate is off, `GatedParticles` when on."
     keep, P, A = _kept(self)
     b = None if self.bias is None else self.bias.detach().clone()
@@ -395,23 +437,30 @@ def compact(self) -> nn.Module:
     return nn.Sequential(first, second)
 
 # %% ../nbs/02_particles.ipynb #de69d9b7
-def fold(self) -> nn.Module:
+@patch
+def fold(self: GenesisLayer) -> nn.Module:
     "One dense `nn.Conv2d`/`nn.Linear` with weight $A_{:,M}P_M$ (gate off only)."
     if self.has_gate:
-        raise ValueError('fold() needs gate=False: with the gate on the effective weight depends on the input. Use compact() instead.')
+        raise ValueError(
+            'fold() needs gate=False: with the gate on the effective weight depends on the input. '
+            'Use compact() instead.'
+        )
     keep, P, A = _kept(self)
     W = (A @ P.reshape(len(keep), -1)).reshape(self.out_features, *self.particles.shape[1:])
     b = self.bias is not None
-    dense = (nn.Conv2d(self.in_channels, self.out_features, self.kernel_size, self.stride, self.padding, bias=b) if self.conv
-             else nn.Linear(self.fan_in, self.out_features, bias=b))
+    dense = (
+        nn.Conv2d(self.in_channels, self.out_features, self.kernel_size, self.stride, self.padding, bias=b)
+        if self.conv
+        else nn.Linear(self.fan_in, self.out_features, bias=b)
+    )
     with torch.no_grad():
         dense.weight.copy_(W)
         if b: dense.bias.copy_(self.bias)
     return dense
 
 # %% ../nbs/02_particles.ipynb #9493bfc0
-def _conv_args_pairs(self): return (self.stride, self.padding) if self.conv else ((1, 1), (0, 0))
-GenesisLayer.compact, GenesisLayer.fold, GenesisLayer._conv_args_pairs = compact, fold, _conv_args_pairs
+@patch
+def _conv_args_pairs(self: GenesisLayer): return (self.stride, self.padding) if self.conv else ((1, 1), (0, 0))
 
 # %% ../nbs/02_particles.ipynb #e214feea
 def _replace_layers(model: nn.Module, fn) -> nn.Module:
@@ -422,11 +471,13 @@ def _replace_layers(model: nn.Module, fn) -> nn.Module:
         setattr(model.get_submodule(parent) if parent else model, child, fn(layer))
     return model
 
+# %% ../nbs/02_particles.ipynb #80834b67
 def compact_model(model: nn.Module) -> nn.Module:
     "A copy of `model` with every genesis layer compacted (eval mode)."
     if isinstance(model, GenesisLayer): return model.compact().eval()
     return _replace_layers(model, lambda l: l.compact()).eval()
 
+# %% ../nbs/02_particles.ipynb #0f3a2001
 def fold_model(model: nn.Module) -> nn.Module:
     "A copy of `model` with every (gate-off) genesis layer folded into a dense layer (eval mode)."
     if isinstance(model, GenesisLayer): return model.fold().eval()
@@ -521,6 +572,7 @@ def lifecycle_frame(layer: GenesisLayer):
     import pandas as pd
     return pd.DataFrame(layer.history, columns=['step', 'born', 'active'])
 
+# %% ../nbs/02_particles.ipynb #b0eff62e
 def plot_lifecycle(layer: GenesisLayer, ax=None, title: str | None = None):
     "Born and active particle counts over training steps, with birth (▲) and deactivation (▼) events."
     import matplotlib.pyplot as plt
@@ -536,14 +588,15 @@ def plot_lifecycle(layer: GenesisLayer, ax=None, title: str | None = None):
     return ax
 
 # %% ../nbs/02_particles.ipynb #822e011b
-def lifecycle_state(self) -> dict:
+@patch
+def lifecycle_state(self: GenesisLayer) -> dict:
     "JSON-serialisable lifecycle record (history and events); the masks and rates are buffers in `state_dict`."
     return dict(history=[list(h) for h in self.history], events=[list(e) for e in self.events])
 
-def load_lifecycle_state(self, state: dict):
+# %% ../nbs/02_particles.ipynb #d55055b7
+@patch
+def load_lifecycle_state(self: GenesisLayer, state: dict):
     "Restore what `lifecycle_state` returned (after `load_state_dict`)."
     self.history = [tuple(h) for h in state.get('history', [])]
     self.events = [tuple(e) for e in state.get('events', [])]
     self._last_active, self._x, self._gy = self.active.tolist(), None, None
-
-GenesisLayer.lifecycle_state, GenesisLayer.load_lifecycle_state = lifecycle_state, load_lifecycle_state

@@ -33,7 +33,11 @@ STARTS_DENSE = ('low-rank', 'magnitude', 'channel')   # methods that compress th
 
 # %% ../nbs/08_study.ipynb #45362dfb
 def _seed_cnn_genesis(**kw): return genesis_cnn(replace=('conv1', 'conv2', 'fc'), **kw)
+
+# %% ../nbs/08_study.ipynb #0c2bb89c
 def _mlp_genesis(**kw): return mlp(genesis=True, genesis_head=True, **kw)
+
+# %% ../nbs/08_study.ipynb #36900fbb
 def _lenet5_genesis(**kw): return lenet5_caffe(genesis=True, genesis_head=True, **kw)
 
 ARCHS = {
@@ -133,12 +137,19 @@ def corrupt(images01: torch.Tensor, kind: str, severity: float, seed: int = 0) -
             m = d == k
             if m.any():
                 a = k*math.pi/4
-                out[m] = TF.affine(images01[m], angle=0., translate=[round(severity*math.cos(a)), round(severity*math.sin(a))],
-                                   scale=1., shear=[0., 0.])
+                out[m] = TF.affine(
+                    images01[m],
+                    angle=0.0,
+                    translate=[round(severity * math.cos(a)), round(severity * math.sin(a))],
+                    scale=1.0,
+                    shear=[0.0, 0.0],
+                )
         return out
     raise ValueError(f'unknown corruption {kind!r}; choose one of {sorted(CORRUPTIONS)}.')
 
 _corrupted_cache = {}
+
+# %% ../nbs/08_study.ipynb #389992a4
 def corrupted_test_sets(dataset: str, root=None) -> dict:
     "`{'kind:severity': normalised images}` for the test split of `dataset` (cached per process)."
     if dataset in _corrupted_cache: return _corrupted_cache[dataset]
@@ -155,7 +166,7 @@ def _fit(model, data, s: Setting, seed: int, epochs: int, **kw):
 
 # %% ../nbs/08_study.ipynb #f100eebf
 def dense_start(s: Setting, data, seed: int, cell: dict):
-    "The dense network trained for half the epochs: where `low-rank`, `magnitude` and `channel` start (cached in `cell`)."
+    "The dense network after half the epochs: where `low-rank`, `magnitude`, `channel` start (cached in `cell`)."
     if '_dense_start' not in cell:
         torch.manual_seed(seed)
         cell['_dense_start'] = _fit(ARCHS[s.arch]['dense'](), data, s, seed, s.epochs // 2)
@@ -182,7 +193,8 @@ def train_method(s: Setting, data, seed: int, method: str, factor, cell: dict) -
         return r.model, [r], dict(target_params=budget)
     if method == 'fixed-rank':
         gen = cell.get(('genesis', factor))
-        if gen is None: raise ValueError("'fixed-rank' is matched to the genesis run of the same seed and budget; run it first.")
+        if gen is None:
+            raise ValueError("'fixed-rank' is matched to the genesis run of the same seed and budget; run it first.")
         names = ARCHS[s.arch]['layers']
         ranks = {names[n]: p['active'] for n, p in gen['particles'].items()}
         r = _fit(fixed_rank_model(s.arch, ranks), data, s, seed, E, genesis=dict(pressure=0.))
@@ -242,7 +254,9 @@ def run_method(s: Setting, data, seed: int, method: str, factor, cell: dict, roo
         rec['dense_start'] = dict(steps=d.steps, wall_time_s=d.wall_time, val_accuracy=d.val['accuracy'])
         rec['steps'] += d.steps
     if s.robustness and method in ('standard', 'genesis'):
-        rec['robustness'] = _robustness(compact_model(model) if genesis_layers(model) else model, data.name, data.test_y, root)
+        rec['robustness'] = _robustness(
+            compact_model(model) if genesis_layers(model) else model, data.name, data.test_y, root
+        )
     return rec
 
 # %% ../nbs/08_study.ipynb #863c774b
@@ -328,7 +342,8 @@ def reproduce(config: StudyConfig, out='results', root=None, log=print, argv=Non
         calls = meta.setdefault('calls', [])
         prov, before = provenance(argv), meta.get('wall_time_s', 0.)
         call = dict(provenance=prov, status='running', wall_time_s=0., runs_added=0); calls.append(call)
-        meta.update(config=dict(name=config.name, val_size=config.val_size, settings=[asdict(s) for s in config.settings]),
+        settings = [asdict(s) for s in config.settings]
+        meta.update(config=dict(name=config.name, val_size=config.val_size, settings=settings),
                     provenance=prov, planned_runs=total)
         t0 = time.perf_counter()
         def save_meta():
@@ -342,8 +357,10 @@ def reproduce(config: StudyConfig, out='results', root=None, log=print, argv=Non
                 for seed in s.seeds:
                     runs = [r for r in plan(s) if r[0] == seed]
                     if all(run_id(s, *r) in done for r in runs): bar.update(len(runs)); continue
-                    data = make_splits(s.dataset, train_size=s.train_size, val_size=config.val_size, seed=seed, root=root)
-                    cell = {(done[i]['method'], done[i]['factor']): done[i] for i in (run_id(s, *r) for r in runs) if i in done}
+                    data = make_splits(s.dataset, train_size=s.train_size, val_size=config.val_size, seed=seed,
+                                       root=root)
+                    ids = [run_id(s, *r) for r in runs]
+                    cell = {(done[i]['method'], done[i]['factor']): done[i] for i in ids if i in done}
                     for _, method, factor in runs:
                         rid = run_id(s, seed, method, factor)
                         if rid in done: bar.update(); continue
@@ -413,7 +430,9 @@ def agreement(new: dict, old: dict, tolerance: dict = RERUN_TOLERANCE) -> dict:
     same_cpu = fp(old)['cpu'] is not None and fp(old) == fp(new)
     exact = same_run and not any(diff.values())
     within = same_run and all(diff[f'{s}_{k}'] <= t for s in ('val', 'test') for k, t in tolerance.items())
-    return dict(ok=exact if same_cpu else within, exact=exact, same_cpu=same_cpu, same_stats_and_events=same_run, **diff)
+    return dict(
+        ok=exact if same_cpu else within, exact=exact, same_cpu=same_cpu, same_stats_and_events=same_run, **diff
+    )
 
 # %% ../nbs/08_study.ipynb #0fceff32
 def _median_ranks(runs, arch, factor) -> dict:
@@ -475,8 +494,10 @@ def rerun_main(cfg, a, argv=None):
     folder = Path(a.out)/cfg.name
     rec = next((r for r in load_runs(folder) if r['run_id'] == a.rerun), None)
     if rec is None:
-        raise ValueError(f"no run {a.rerun!r} in {folder/'runs.jsonl'}; pick a run_id from that file, or point --out at "
-                         "the results root holding it.")
+        raise ValueError(
+            f"no run {a.rerun!r} in {folder/'runs.jsonl'}; pick a run_id from that file, or point --out at "
+            "the results root holding it."
+        )
     agr = agreement({**rerun(rec, cfg, root=a.data), 'provenance': provenance(argv)}, rec)
     print(f"run {a.rerun} ({rec['method']}, factor {rec['factor']}, seed {rec['seed']}): " + (
         'bit for bit' if agr['exact'] else 'within the cross-CPU tolerance' if agr['ok'] else 'DOES NOT AGREE')
@@ -511,12 +532,19 @@ def add_parser(sub):
     p = sub.add_parser('reproduce', help='run the case study and write its results and claims ledger',
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     g = p.add_mutually_exclusive_group()
-    g.add_argument('--quick', action='store_true', help='the few-minute version (1000 images, 2 budgets, 3 seeds) into OUT/quick')
-    g.add_argument('--tiny', action='store_true', help='the seconds-long smoke version used by the tests, into OUT/tiny')
+    g.add_argument(
+        '--quick', action='store_true', help='the few-minute version (1000 images, 2 budgets, 3 seeds) into OUT/quick'
+    )
+    g.add_argument(
+        '--tiny', action='store_true', help='the seconds-long smoke version used by the tests, into OUT/tiny'
+    )
     p.add_argument('--out', default='results', help='results root folder')
     p.add_argument('--data', default=None, help='data root (default: $GENESIS_NB_DATA or data/)')
     p.add_argument('--rerun', metavar='RUN_ID', default=None,
                    help='train the recorded run RUN_ID of OUT/<study>/runs.jsonl again and compare it with its record')
-    p.add_argument('--timings', action='store_true',
-                   help="time C2 and C6 for the study's recorded networks (run it on an idle machine) into timings.json")
+    p.add_argument(
+        '--timings',
+        action='store_true',
+        help="time C2 and C6 for the study's recorded networks (run it on an idle machine) into timings.json",
+    )
     p.set_defaults(func=reproduce_main)

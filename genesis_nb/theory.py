@@ -16,25 +16,29 @@ def dense_params(n: int, c_out: int, bias: bool = True) -> int:
     "Parameters of a dense layer with fan-in `n` and `c_out` outputs."
     return c_out*n + (c_out if bias else 0)
 
+# %% ../nbs/01_math.ipynb #ac181ef7
 def genesis_params(n: int, c_out: int, k: int, gate_in: int | None = None, bias: bool = True) -> int:
     "Parameters of a genesis layer with `k` particles; `gate_in` is the gate's input size (None: gate off)."
     return k*n + c_out*k + (c_out if bias else 0) + (k*gate_in + k if gate_in else 0)
 
+# %% ../nbs/01_math.ipynb #bd90a97d
 def dense_macs(n: int, c_out: int, positions: int = 1) -> int:
     "Multiply-accumulates of a dense layer at `positions` output positions (1 for a Linear)."
     return c_out*n*positions
 
+# %% ../nbs/01_math.ipynb #dbca1f01
 def genesis_macs(n: int, c_out: int, k: int, positions: int = 1, gate_in: int | None = None) -> int:
     "Multiply-accumulates of a genesis layer: particle responses and the mix at every position, the gate once."
     return (k*n + c_out*k)*positions + (k*gate_in if gate_in else 0)
 
+# %% ../nbs/01_math.ipynb #b5c0df3c
 def break_even_particles(n: int, c_out: int) -> float:
     "The particle count below which a genesis layer stores fewer weights than the dense one."
     return c_out*n/(n + c_out)
 
 # %% ../nbs/01_math.ipynb #da4c25b6
 class SeedParticleLayer(nn.Module):
-    "The source listing's intent made to work: a softmax-gated mixture of `num_particles` ReLU product particles on 2-D features."
+    "The listing's intent, working: a softmax-gated mixture of `num_particles` ReLU product particles on 2-D features."
     def __init__(self, in_features: int, out_features: int, num_particles: int):
         super().__init__()
         for nm, v in dict(in_features=in_features, out_features=out_features, num_particles=num_particles).items():
@@ -47,7 +51,10 @@ class SeedParticleLayer(nn.Module):
 
     def forward(self, x):
         if x.dim() != 2 or x.shape[1] != self.in_features:
-            raise ValueError(f'SeedParticleLayer expected input of shape (batch, {self.in_features}), got {tuple(x.shape)}; flatten feature maps first.')
+            raise ValueError(
+                f'SeedParticleLayer expected input of shape (batch, {self.in_features}), got {tuple(x.shape)}; '
+                'flatten feature maps first.'
+            )
         gates = torch.softmax(self.gate(x), dim=-1)                              # (B, K)
         parts = F.relu(torch.einsum('bi,koi->bko', x, self.weight) + self.bias)  # (B, K, out)
         return (gates[..., None] * parts).sum(1)

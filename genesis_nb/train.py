@@ -71,7 +71,8 @@ PROTOCOLS = {
 def get_protocol(protocol: str | Protocol, **overrides) -> Protocol:
     "A protocol by name (or as given), with non-None `overrides` applied and checked."
     if isinstance(protocol, str):
-        if protocol not in PROTOCOLS: raise ValueError(f'unknown protocol {protocol!r}; choose one of {sorted(PROTOCOLS)}.')
+        if protocol not in PROTOCOLS:
+            raise ValueError(f'unknown protocol {protocol!r}; choose one of {sorted(PROTOCOLS)}.')
         protocol = PROTOCOLS[protocol]
     p = Protocol(**{**asdict(protocol), **{k: v for k, v in overrides.items() if v is not None}})
     if not (math.isfinite(p.lr) and p.lr > 0): raise ValueError(f'lr must be a finite number > 0, got {p.lr}.')
@@ -82,8 +83,10 @@ def get_protocol(protocol: str | Protocol, **overrides) -> Protocol:
     for nm in ('momentum', 'weight_decay'):
         v = getattr(p, nm)
         if not (math.isfinite(v) and v >= 0): raise ValueError(f'{nm} must be a finite number >= 0, got {v}.')
-    if p.optimizer not in ('sgd', 'adamw'): raise ValueError(f"optimizer must be 'sgd' or 'adamw', got {p.optimizer!r}.")
-    if p.schedule not in ('constant', 'onecycle'): raise ValueError(f"schedule must be 'constant' or 'onecycle', got {p.schedule!r}.")
+    if p.optimizer not in ('sgd', 'adamw'):
+        raise ValueError(f"optimizer must be 'sgd' or 'adamw', got {p.optimizer!r}.")
+    if p.schedule not in ('constant', 'onecycle'):
+        raise ValueError(f"schedule must be 'constant' or 'onecycle', got {p.schedule!r}.")
     if p.augment not in AUGMENTATIONS:
         raise ValueError(f"augment must be one of {sorted(AUGMENTATIONS)}, got {p.augment!r}.")
     return p
@@ -97,12 +100,18 @@ def make_optimizer(model: nn.Module, p: Protocol, total_steps: int):
     groups = [dict(params=decay, weight_decay=p.weight_decay), dict(params=no_decay, weight_decay=0.0)]
     if p.optimizer == 'sgd': opt = torch.optim.SGD(groups, lr=p.lr, momentum=p.momentum)
     else: opt = torch.optim.AdamW(groups, lr=p.lr)
-    sched = (torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=p.lr, total_steps=total_steps) if p.schedule == 'onecycle' else None)
+    sched = (
+        torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=p.lr, total_steps=total_steps)
+        if p.schedule == 'onecycle'
+        else None
+    )
     return opt, sched
 
 # %% ../nbs/04_train.ipynb #f2cab0ab
 @torch.no_grad()
-def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1000, device='cpu', precision: str = 'fp32') -> torch.Tensor:
+def predict(
+    model: nn.Module, x: torch.Tensor, batch_size: int = 1000, device='cpu', precision: str = 'fp32'
+) -> torch.Tensor:
     "Logits of `model` on `x`, in eval mode, in batches."
     was = model.training; model.eval()
     out = []
@@ -111,6 +120,7 @@ def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1000, device='c
     model.train(was)
     return torch.cat(out)
 
+# %% ../nbs/04_train.ipynb #846bd339
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 1000, device='cpu',
              precision: str = 'fp32', confusion: bool = False) -> dict:
     "Loss, accuracy, macro recall, macro F1 and per-class F1 (and the confusion matrix) of `model` on `(x, y)`."
@@ -125,6 +135,7 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int
     if confusion: out['confusion'] = confusion_matrix(yt, pred, labels=labels).tolist()
     return out
 
+# %% ../nbs/04_train.ipynb #95a86e0c
 def _autocast(device, precision):
     if precision == 'fp32': return nullcontext()
     dtype = dict(bf16=torch.bfloat16, fp16=torch.float16)[precision]
@@ -282,7 +293,8 @@ def save_checkpoint(path, **state):
 def read_checkpoint(path) -> dict:
     "Read a checkpoint safely (`weights_only=True`); raise `CheckpointError` if it is unusable."
     path = Path(path)
-    if not path.exists(): raise CheckpointError(f'no checkpoint at {path}; start without --resume, or give the right path.')
+    if not path.exists():
+        raise CheckpointError(f'no checkpoint at {path}; start without --resume, or give the right path.')
     try: ck = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e:
         raise CheckpointError(f'checkpoint {path} is corrupt or truncated ({type(e).__name__}: {str(e)[:120]}); '
@@ -317,7 +329,8 @@ def _flat(d: dict, prefix: str = '') -> dict:
 def resume_differences(saved: dict, now: dict) -> list[str]:
     "Each defining option that differs between a checkpoint (`saved`) and this call (`now`), as 'name: saved → now'."
     a, b = _flat(json.loads(json.dumps(saved))), _flat(json.loads(json.dumps(now)))
-    return [f'{k}: {a.get(k, "unset")} → {b.get(k, "unset")}' for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+    keys = sorted(set(a) | set(b))
+    return [f'{k}: {a.get(k, "unset")} → {b.get(k, "unset")}' for k in keys if a.get(k) != b.get(k)]
 
 # %% ../nbs/04_train.ipynb #c5c41d5d
 class FolderLockedError(ValueError):
@@ -397,14 +410,17 @@ def resolve_device(device: str) -> str:
     return str(d)
 
 # %% ../nbs/04_train.ipynb #914ae1bd
-def _rng_state(): return dict(torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
+def _rng_state():
+    return dict(torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
+
+
 def _set_rng_state(s):
     torch.set_rng_state(s['torch'])
     if torch.cuda.is_available() and s.get('cuda'): torch.cuda.set_rng_state_all(s['cuda'])
 
 # %% ../nbs/04_train.ipynb #72013f13
 def progress_bar(*args, **kw):
-    "tqdm's bar: a widget in Jupyter when ipywidgets is installed, else text (without tqdm's warning that it fell back)."
+    "tqdm's bar: a widget in Jupyter when ipywidgets is installed, else text (without tqdm's fallback warning)."
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
@@ -412,14 +428,33 @@ def progress_bar(*args, **kw):
     return tqdm(*args, **kw)
 
 # %% ../nbs/04_train.ipynb #2b146e7b
-def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, seed: int = 0, epochs: int | None = None,
-        batch_size: int | None = None, lr: float | None = None, device: str = 'cpu', precision: str = 'fp32',
-        callbacks=(), genesis: dict | None = None, checkpoint=None, checkpoint_every: int = 0, resume: bool = False,
-        progress: bool = True, log=print, eval_test: bool = True, options: dict | None = None) -> FitResult:
+def fit(
+    model: nn.Module,                   # the network to train (genesis layers get the `GenesisCallback`)
+    data: Splits,                       # training, validation and test tensors (`make_splits`)
+    protocol: str | Protocol = 'seed',  # a name in `PROTOCOLS` or a `Protocol`
+    *,
+    seed: int = 0,                      # seeds the initial RNG state and the data order of every epoch
+    epochs: int | None = None,          # overrides the protocol's epochs
+    batch_size: int | None = None,      # overrides the protocol's batch size
+    lr: float | None = None,            # overrides the protocol's (peak) learning rate
+    device: str = 'cpu',                # 'cpu', 'cuda', 'cuda:N' or 'auto'
+    precision: str = 'fp32',            # 'fp32', 'bf16' (CPU or CUDA) or 'fp16' (CUDA, with loss scaling)
+    callbacks=(),                       # extra `Callback`s, called in order
+    genesis: dict | None = None,        # options of the `GenesisCallback` (pressure, size target, ...)
+    checkpoint=None,                    # path of the checkpoint file (None: no checkpoints)
+    checkpoint_every: int = 0,          # also save every this many steps (0: at epoch ends only)
+    resume: bool = False,               # continue from `checkpoint` (its defining options must match)
+    progress: bool = True,              # show a progress bar per epoch
+    log=print,                          # where the per-epoch table and notices go
+    eval_test: bool = True,             # evaluate on the test split at the end
+    options: dict | None = None,        # further options that define the run (checked on resume)
+) -> FitResult:
     "Train `model` on `data.train` under `protocol`; validate each epoch; test at the end."
-    if precision not in ('fp32', 'bf16', 'fp16'): raise ValueError(f"precision must be 'fp32', 'bf16' or 'fp16', got {precision!r}.")
+    if precision not in ('fp32', 'bf16', 'fp16'):
+        raise ValueError(f"precision must be 'fp32', 'bf16' or 'fp16', got {precision!r}.")
     device = resolve_device(device)
-    if precision == 'fp16' and device == 'cpu': raise ValueError("precision='fp16' needs a CUDA device; use 'bf16' on the CPU.")
+    if precision == 'fp16' and device == 'cpu':
+        raise ValueError("precision='fp16' needs a CUDA device; use 'bf16' on the CPU.")
     p = get_protocol(protocol, epochs=epochs, batch_size=batch_size, lr=lr)
     augment = AUGMENTATIONS[p.augment]
     model.to(device)
@@ -478,8 +513,14 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
             model.train()
             order = epoch_order(n, seed, run.epoch)
             t_ep, losses = time.perf_counter(), run.epoch_losses
-            bar = progress_bar(batches(data.train_x, data.train_y, p.batch_size, order, start=run.batch), total=spe, initial=run.batch,
-                       desc=f'epoch {run.epoch + 1}/{p.epochs}', leave=False, disable=not progress)
+            bar = progress_bar(
+                batches(data.train_x, data.train_y, p.batch_size, order, start=run.batch),
+                total=spe,
+                initial=run.batch,
+                desc=f'epoch {run.epoch + 1}/{p.epochs}',
+                leave=False,
+                disable=not progress,
+            )
             for xb, yb in bar:
                 run.in_step = True
                 xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
@@ -493,9 +534,11 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
                     kept = (f'the last good checkpoint ({checkpoint}) is kept' if written
                             else 'no checkpoint had been written')
                     raise NonFiniteLossError(
-                        f'the training loss became {loss.item()} at epoch {run.epoch + 1}, batch {run.batch} (step {run.step}). '
+                        f'the training loss became {loss.item()} at epoch {run.epoch + 1}, batch {run.batch} '
+                        f'(step {run.step}). '
                         f'The run stopped before the update; {kept}. '
-                        'Lower the learning rate or the group pressure, or train in fp32.')
+                        'Lower the learning rate or the group pressure, or train in fp32.'
+                    )
                 opt.zero_grad(set_to_none=True)
                 (scaler.scale(loss) if scaler else loss).backward()
                 with ExitStack() as stack:
@@ -522,11 +565,18 @@ def fit(model: nn.Module, data: Splits, protocol: str | Protocol = 'seed', *, se
         if history and history[-1]['epoch'] > run.epoch:   # interrupted inside the end-of-epoch transition: finish it
             run.epoch, run.batch, run.epoch_losses = history[-1]['epoch'], 0, []
         if not run.in_step: save()
-        log(f'interrupted at epoch {run.epoch + 1}, batch {run.batch}' + (f'; resume with the checkpoint {checkpoint}' if checkpoint else ''))
+        log(
+            f'interrupted at epoch {run.epoch + 1}, batch {run.batch}'
+            + (f'; resume with the checkpoint {checkpoint}' if checkpoint else '')
+        )
         raise
     wall += time.perf_counter() - t_start
     val = evaluate(model, data.val_x, data.val_y, device=device, precision=precision)
-    test = evaluate(model, data.test_x, data.test_y, device=device, precision=precision, confusion=True) if eval_test else {}
+    test = (
+        evaluate(model, data.test_x, data.test_y, device=device, precision=precision, confusion=True)
+        if eval_test
+        else {}
+    )
     train = evaluate(model, data.train_x, data.train_y, device=device, precision=precision)
     life = next((c.summary() for c in cbs if isinstance(c, GenesisCallback)), None)
     return FitResult(model, history, val, test, train, wall, run.step, p, life)
@@ -546,22 +596,33 @@ def git_commit(path=None) -> dict:
     import genesis_nb
     cwd = Path(path or Path(genesis_nb.__file__).resolve().parent)
     try:
-        sha = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=cwd, capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = bool(subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], cwd=cwd, capture_output=True,
-                                    text=True, timeout=10).stdout.strip())
+        sha = subprocess.run(
+            ['git', 'rev-parse', 'HEAD'], cwd=cwd, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ['git', 'status', '--porcelain', '--untracked-files=no'],
+                cwd=cwd,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+        )
         return dict(commit=sha or None, dirty=dirty if sha else None)
-    except (OSError, subprocess.SubprocessError): return dict(commit=None, dirty=None)
+    except (OSError, subprocess.SubprocessError):
+        return dict(commit=None, dirty=None)
 
 # %% ../nbs/04_train.ipynb #b1754805
 def cpu_fingerprint() -> dict:
-    "What fixes the CPU kernels' floating-point results: the processor (from /proc/cpuinfo where there is one), torch's vector ISA, threads."
+    "What fixes the CPU kernels' floating-point results: the processor (/proc/cpuinfo), torch's vector ISA, threads."
     keys, info = ('vendor_id', 'model name', 'cpu family', 'model', 'stepping'), {}
     try:
         for line in Path('/proc/cpuinfo').read_text().splitlines():
             k, _, v = (t.strip() for t in line.partition(':'))
             if k in keys: info.setdefault(k, v)
             if len(info) == len(keys): break
-    except OSError: pass
+    except OSError:
+        pass
     cpu = ' | '.join(info[k] for k in keys if k in info) or platform.processor() or platform.machine()
     return dict(cpu=cpu, isa=torch.backends.cpu.get_cpu_capability(), threads=torch.get_num_threads())
 
@@ -572,14 +633,32 @@ def provenance(argv=None) -> dict:
     def v(p):
         try: return md.version(p)
         except md.PackageNotFoundError: return None
-    return dict(command=' '.join(argv if argv is not None else sys.argv), git=git_commit(),
-                versions={p: v(p) for p in ('genesis_nb', 'torch', 'torchvision', 'numpy', 'scikit-learn', 'torchao', 'torch-pruning', 'scipy', 'statsmodels')} | {'python': platform.python_version()},
-                machine=dict(platform=platform.platform(), processor=platform.machine(), cpus=os.cpu_count()) | cpu_fingerprint(),
-                date=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
+    return dict(
+        command=' '.join(argv if argv is not None else sys.argv),
+        git=git_commit(),
+        versions={
+            p: v(p)
+            for p in (
+                'genesis_nb',
+                'torch',
+                'torchvision',
+                'numpy',
+                'scikit-learn',
+                'torchao',
+                'torch-pruning',
+                'scipy',
+                'statsmodels',
+            )
+        }
+        | {'python': platform.python_version()},
+        machine=dict(platform=platform.platform(), processor=platform.machine(), cpus=os.cpu_count())
+        | cpu_fingerprint(),
+        date=time.strftime('%Y-%m-%dT%H:%M:%S%z'),
+    )
 
 # %% ../nbs/04_train.ipynb #1e06f475
 def model_stats(model: nn.Module) -> dict:
-    "Parameters (total, stored after compaction, non-zero), bytes of the compacted model's safetensors, MACs (dense and compacted)."
+    "Parameters (total, stored compacted, non-zero), bytes of the compacted safetensors, MACs (dense and compacted)."
     from safetensors.torch import save as st_save
     model = model.cpu()
     small = compact_model(model) if genesis_layers(model) else model
@@ -589,17 +668,37 @@ def model_stats(model: nn.Module) -> dict:
                 bytes_compact=len(st_save(sd)), macs=count_macs(model), macs_compact=count_macs(small))
 
 # %% ../nbs/04_train.ipynb #ae873019
-def run_record(result: FitResult, *, model_name: str, data: Splits, seed: int, argv=None, extra: dict | None = None) -> dict:
+def run_record(
+    result: FitResult, *, model_name: str, data: Splits, seed: int, argv=None, extra: dict | None = None
+) -> dict:
     "The JSON record of one training run."
-    return dict(model=model_name, dataset=data.name, protocol=asdict(result.protocol), seed=seed, data_sizes=data.sizes(),
-                metrics=dict(val=result.val, test=result.test, train={k: result.train[k] for k in ('loss', 'accuracy', 'f1_macro')}),
-                history=result.history, stats=model_stats(result.model), wall_time_s=result.wall_time, steps=result.steps,
-                particles={n: dict(born=l.num_born, active=l.num_active, events=[list(e) for e in l.events],
-                                   history=[list(h) for h in l.history[::max(1, len(l.history)//200)]],
-                                   activation_rate=[round(r, 4) for r in l.activation_rate.tolist()])
-                           for n, l in genesis_layers(result.model)},
-                lifecycle=result.lifecycle,
-                provenance=provenance(argv), **(extra or {}))
+    return dict(
+        model=model_name,
+        dataset=data.name,
+        protocol=asdict(result.protocol),
+        seed=seed,
+        data_sizes=data.sizes(),
+        metrics=dict(
+            val=result.val, test=result.test, train={k: result.train[k] for k in ('loss', 'accuracy', 'f1_macro')}
+        ),
+        history=result.history,
+        stats=model_stats(result.model),
+        wall_time_s=result.wall_time,
+        steps=result.steps,
+        particles={
+            n: dict(
+                born=l.num_born,
+                active=l.num_active,
+                events=[list(e) for e in l.events],
+                history=[list(h) for h in l.history[:: max(1, len(l.history) // 200)]],
+                activation_rate=[round(r, 4) for r in l.activation_rate.tolist()],
+            )
+            for n, l in genesis_layers(result.model)
+        },
+        lifecycle=result.lifecycle,
+        provenance=provenance(argv),
+        **(extra or {}),
+    )
 
 # %% ../nbs/04_train.ipynb #14fe3bf2
 def plot_history(history: list, ax=None, title: str = ''):
@@ -610,10 +709,13 @@ def plot_history(history: list, ax=None, title: str = ''):
     ax.plot(ep, [r['train_loss'] for r in history], 'o-', label='train loss')
     ax.plot(ep, [r['val_loss'] for r in history], 's-', label='val loss')
     ax.set_xlabel('epoch'); ax.set_ylabel('loss')
-    ax2 = ax.twinx(); ax2.plot(ep, [r['val_accuracy'] for r in history], 'g^--', label='val accuracy'); ax2.set_ylabel('val accuracy')
+    ax2 = ax.twinx()
+    ax2.plot(ep, [r['val_accuracy'] for r in history], 'g^--', label='val accuracy')
+    ax2.set_ylabel('val accuracy')
     ax.legend(loc='center right', fontsize=8); ax.set_title(title)
     return ax
 
+# %% ../nbs/04_train.ipynb #2d57b91c
 def plot_run(result: FitResult, title: str = ''):
     "Learning curves and, for genesis models, one lifecycle panel per genesis layer."
     import matplotlib.pyplot as plt
