@@ -12,6 +12,7 @@ __all__ = ['train_main', 'main']
 # %% ../nbs/05_cli.ipynb #ff12e077
 def _train_parser(sub):
     from genesis_nb.cnn import MODEL_NAMES
+    from genesis_nb.particles import DEFAULTS as D
     p = sub.add_parser(
         'train', help='train one model and write its record', formatter_class=argparse.ArgumentDefaultsHelpFormatter
     )
@@ -29,19 +30,24 @@ def _train_parser(sub):
     p.add_argument('--batch-size', type=int, default=None, help="batch size (default: the protocol's)")
     p.add_argument('--lr', type=float, default=None, help="learning rate (default: the protocol's)")
     p.add_argument('--seed', type=int, default=0, help='seed of initialisation, data order, subset and births')
-    p.add_argument('--num-particles', type=int, default=16, help='particles per genesis layer (K)')
-    p.add_argument('--tau', type=float, default=0.1, help="activation threshold (units of a fresh particle's strength)")
-    p.add_argument('--spawn-prob', type=float, default=0.01, help='birth probability of each unborn slot per step')
+    p.add_argument('--num-particles', type=int, default=D.num_particles, help='particles per genesis layer (K)')
+    p.add_argument('--tau', type=float, default=D.tau,
+                   help="activation threshold (units of a fresh particle's strength)")
+    p.add_argument('--spawn-prob', type=float, default=D.spawn_prob,
+                   help='birth probability of each unborn slot per step')
     p.add_argument(
-        '--initial-particles', type=int, default=4, help='particles born at the start (0: the source\'s "all inactive")'
+        '--initial-particles', type=int, default=D.initial_particles,
+        help='particles born at the start (0: the source\'s "all inactive")'
     )
-    p.add_argument('--birth', choices=['random', 'gradient'], default='random',
+    p.add_argument('--birth', choices=['random', 'gradient'], default=D.birth,
                    help="a newborn's direction (its mix starts at 0)")
-    p.add_argument('--grace-steps', type=int, default=25, help='steps a newborn is exempt from the activation rule')
+    p.add_argument('--grace-steps', type=int, default=D.grace_steps,
+                   help='steps a newborn is exempt from the activation rule')
     p.add_argument('--replace', default='conv2', help='genesis CNN: genesis layers, comma-separated (conv1,conv2,fc)')
     p.add_argument('--rank', type=int, default=None, help="rank of conv2 in the 'fixed-rank' control")
-    p.add_argument('--gate', action=argparse.BooleanOptionalAction, default=False, help='softmax gate over particles')
-    p.add_argument('--pressure', type=float, default=1e-3, help='group-lasso strength lambda of the proximal step')
+    p.add_argument('--gate', action=argparse.BooleanOptionalAction, default=D.gate, help='softmax gate over particles')
+    p.add_argument('--pressure', type=float, default=D.pressure,
+                   help='group-lasso strength lambda of the proximal step')
     p.add_argument('--target-params', type=int, default=None, help='end with at most this many stored parameters')
     p.add_argument('--target-particles', type=int, default=None, help='end with at most this many particles per layer')
     p.add_argument('--target-from', type=float, default=0.25, help='fraction of training after which pruning begins')

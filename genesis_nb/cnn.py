@@ -8,7 +8,7 @@ import torch
 import torch.nn as nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from .particles import GenesisConv2d, GenesisLayer
+from .particles import GenesisConv2d, GenesisLayer, DEFAULTS
 from .theory import SeedParticleLayer, dense_params
 
 # %% auto #0
@@ -75,13 +75,14 @@ def layer_particles(
     rank = min(n, c_out)
     k = num_particles.get(name, rank) if isinstance(num_particles, dict) else num_particles
     if k is None: k = rank
-    if not particle_kw.get('gate', True): k = min(k, rank)
+    if not particle_kw.get('gate', DEFAULTS.gate): k = min(k, rank)
     init = particle_kw.get('initial_particles')
     return dict(particle_kw, num_particles=k, **({} if init is None else dict(initial_particles=min(init, k))))
 
 # %% ../nbs/03_cnn.ipynb #26956e39
 def genesis_cnn(form: str = 'replace', c1: int = 32, c2: int = 64, num_classes: int = 10, *,
-                num_particles: int | dict | None = 16, replace: tuple = ('conv2',), **particle_kw) -> nn.Sequential:
+                num_particles: int | dict | None = DEFAULTS.num_particles, replace: tuple = ('conv2',),
+                **particle_kw) -> nn.Sequential:
     "The genesis CNN: `form='replace'` (genesis layers instead of the layers in `replace`) or `'two_branch'` (S8)."
     if form not in ('replace', 'two_branch'): raise ValueError(f"form must be 'replace' or 'two_branch', got {form!r}.")
     bad = set(replace) - {'conv1', 'conv2', 'fc'}
@@ -90,7 +91,7 @@ def genesis_cnn(form: str = 'replace', c1: int = 32, c2: int = 64, num_classes: 
     ranks = {'conv1': min(25, c1), 'conv2': min(25*c1, c2 if form == 'replace' else c2//2),
              'fc': min(4*c2, num_classes)}
     most = max(ranks[r] for r in (replace if form == 'replace' else ('conv2',)))
-    if not particle_kw.get('gate', True) and isinstance(num_particles, int) and num_particles > most:
+    if not particle_kw.get('gate', DEFAULTS.gate) and isinstance(num_particles, int) and num_particles > most:
         raise ValueError(f'num_particles={num_particles:,} is more than any replaced layer can use with the gate off '
                          f'(at most {most}, the largest rank among them); ask for at most {most}.')
     kw = lambda name, n, c_out: layer_particles(name, n, c_out, num_particles, particle_kw)
@@ -172,7 +173,8 @@ def fixed_rank_cnn(
 
 # %% ../nbs/03_cnn.ipynb #ee860ff6
 def mlp(genesis: bool = False, widths: tuple = (300, 100), num_classes: int = 10,
-        num_particles: int | dict | None = 16, genesis_head: bool = False, **particle_kw) -> nn.Sequential:
+        num_particles: int | dict | None = DEFAULTS.num_particles, genesis_head: bool = False,
+        **particle_kw) -> nn.Sequential:
     "LeNet-300-100 on flattened 28×28 images; with `genesis=True` its hidden layers (fc1, fc2) are `GenesisLinear`."
     from genesis_nb.particles import GenesisLinear
     sizes, layers = (784, *widths, num_classes), [nn.Flatten()]
@@ -184,7 +186,8 @@ def mlp(genesis: bool = False, widths: tuple = (300, 100), num_classes: int = 10
     return nn.Sequential(*layers)
 
 # %% ../nbs/03_cnn.ipynb #f37c791e
-def lenet5_caffe(genesis: bool = False, num_classes: int = 10, num_particles: int | dict | None = 16,
+def lenet5_caffe(genesis: bool = False, num_classes: int = 10,
+                 num_particles: int | dict | None = DEFAULTS.num_particles,
                  genesis_head: bool = False, **particle_kw) -> nn.Sequential:
     "LeNet-5-Caffe (20-50-800-500); `genesis=True`: conv1, conv2, fc1 (and fc2 with `genesis_head`) are genesis layers."
     from genesis_nb.particles import GenesisLinear
@@ -201,7 +204,7 @@ MODEL_NAMES = ('standard', 'genesis', 'genesis-two-branch', 'dense-matched', 'se
                'genesis-mlp', 'lenet5', 'genesis-lenet5')
 
 def build_model(name: str, *, budget: int | None = None, rank: int | dict | None = None,
-                num_particles: int | dict | None = 16, **particle_kw) -> nn.Module:
+                num_particles: int | dict | None = DEFAULTS.num_particles, **particle_kw) -> nn.Module:
     "Build a model by name: one of `MODEL_NAMES`; `budget` sizes 'dense-matched'; the rest configures genesis layers."
     if name == 'standard': return standard_cnn()
     if name == 'genesis': return genesis_cnn('replace', num_particles=num_particles, **particle_kw)

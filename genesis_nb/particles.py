@@ -5,6 +5,7 @@
 # %% ../nbs/02_particles.ipynb #2ccf2863
 from __future__ import annotations
 import math
+from dataclasses import dataclass
 from contextlib import contextmanager
 
 import torch
@@ -13,10 +14,10 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['activation_scores', 'particle_forward', 'GenesisLayer', 'compiled_particle_forward', 'GenesisConv2d', 'GenesisLinear',
-           'genesis_layers', 'freeze_inactive', 'annealed_temperature', 'set_temperature', 'GatedParticles',
-           'compact_model', 'fold_model', 'particle_cost', 'stored_params', 'size_bounds', 'size_goal', 'cut_weakest',
-           'particle_loop_forward', 'lifecycle_frame', 'plot_lifecycle']
+__all__ = ['DEFAULTS', 'activation_scores', 'particle_forward', 'GenesisConfig', 'GenesisLayer', 'compiled_particle_forward',
+           'GenesisConv2d', 'GenesisLinear', 'genesis_layers', 'freeze_inactive', 'annealed_temperature',
+           'set_temperature', 'GatedParticles', 'compact_model', 'fold_model', 'particle_cost', 'stored_params',
+           'size_bounds', 'size_goal', 'cut_weakest', 'particle_loop_forward', 'lifecycle_frame', 'plot_lifecycle']
 
 # %% ../nbs/02_particles.ipynb #aa1606b0
 _MASKED_LOGIT = -1e4  # exp(-1e4) underflows to exactly 0: masked particles get no weight and no gradient
@@ -57,6 +58,22 @@ def particle_forward(x, particles, mix, bias, gate_weight, gate_bias, settled, a
     else: y = F.linear(r * g, mix.to(r.dtype), bias)
     return y, active
 
+# %% ../nbs/02_particles.ipynb #032c39d6
+@dataclass(frozen=True)
+class GenesisConfig:
+    "The defaults of every genesis option, in one place."
+    num_particles: int = 16     # particle slots $K$ per layer
+    tau: float = 0.1            # activation threshold $\tau$ (0: never switch a particle off)
+    spawn_prob: float = 0.01    # birth probability per free slot and training step
+    initial_particles: int = 4  # particles born at the start of a network's training
+    birth: str = 'random'       # a newborn's direction: 'random' or 'gradient' (GradMax)
+    grace_steps: int = 25       # steps a newborn is exempt from the activation rule
+    gate: bool = False          # the softmax gate over particles (S9)
+    pressure: float = 1e-3      # group-lasso strength $\lambda$ of the proximal step
+
+# %% ../nbs/02_particles.ipynb #174c38f5
+DEFAULTS = GenesisConfig()
+
 # %% ../nbs/02_particles.ipynb #680d89c0
 def _check(cond, msg):
     if not cond: raise ValueError(msg)
@@ -69,8 +86,9 @@ class GenesisLayer(nn.Module):
     "Base class of the genesis layers: a bank of `num_particles` shared particles with a birth/activation lifecycle."
     conv = False
     def __init__(self, fan_in: int, out_features: int, particle_shape: tuple, gate_in: int, *,
-                 num_particles: int, tau: float, spawn_prob: float, gate: bool = True,
-                 initial_particles: int | None = None, birth: str = 'random', grace_steps: int = 25,
+                 num_particles: int, tau: float, spawn_prob: float, gate: bool = DEFAULTS.gate,
+                 initial_particles: int | None = None, birth: str = DEFAULTS.birth,
+                 grace_steps: int = DEFAULTS.grace_steps,
                  bias: bool = True, rate_momentum: float = 0.99, compile: bool = False):
         super().__init__()
         _check(_is_int(num_particles) and num_particles >= 1,
@@ -206,9 +224,9 @@ class GenesisConv2d(GenesisLayer):
                  padding=0,                  # int, (h, w), 'same' or 'valid'
                  *,
                  num_particles: int,         # particle slots $K$ (gate off: at most $\min(n, C_\text{out})$)
-                 tau: float = 0.1,           # activation threshold $\tau$ (0: never switch a particle off)
-                 spawn_prob: float = 0.01,   # birth probability per free slot and training step
-                 gate: bool = True,          # the softmax gate over particles (off: a plain low-rank layer)
+                 tau: float = DEFAULTS.tau,  # activation threshold $\tau$ (0: never switch a particle off)
+                 spawn_prob: float = DEFAULTS.spawn_prob,  # birth probability per free slot and training step
+                 gate: bool = DEFAULTS.gate,  # the softmax gate over particles (off: a plain low-rank layer)
                  **kwargs):                  # `initial_particles`, `birth`, `grace_steps`, `bias`, `compile`
         for nm, v in dict(in_channels=in_channels, out_channels=out_channels).items():
             _check(isinstance(v, int) and v > 0, f'{nm} must be a positive integer, got {v!r}.')
@@ -243,9 +261,9 @@ class GenesisLinear(GenesisLayer):
                  out_features: int,          # output features $C_\text{out}$
                  *,
                  num_particles: int,         # particle slots $K$ (gate off: at most $\min(n, C_\text{out})$)
-                 tau: float = 0.1,           # activation threshold $\tau$ (0: never switch a particle off)
-                 spawn_prob: float = 0.01,   # birth probability per free slot and training step
-                 gate: bool = True,          # the softmax gate over particles (off: a plain low-rank layer)
+                 tau: float = DEFAULTS.tau,  # activation threshold $\tau$ (0: never switch a particle off)
+                 spawn_prob: float = DEFAULTS.spawn_prob,  # birth probability per free slot and training step
+                 gate: bool = DEFAULTS.gate,  # the softmax gate over particles (off: a plain low-rank layer)
                  **kwargs):                  # `initial_particles`, `birth`, `grace_steps`, `bias`, `compile`
         for nm, v in dict(in_features=in_features, out_features=out_features).items():
             _check(isinstance(v, int) and v > 0, f'{nm} must be a positive integer, got {v!r}.')

@@ -14,7 +14,7 @@ import torch.nn as nn
 from .data import make_splits, load_dataset, DATASETS
 from .cnn import (standard_cnn, genesis_cnn, dense_cnn_for_budget, mlp, lenet5_caffe, count_params,
                             count_macs)
-from .particles import genesis_layers, compact_model
+from .particles import genesis_layers, compact_model, DEFAULTS
 from .train import fit, evaluate, provenance, progress_bar, lock_folder
 from .compress import (serialise, int8_model, low_rank_model, magnitude_prune, finish_pruning,
                                  pruning_schedule, channel_pruner)
@@ -27,7 +27,7 @@ __all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'ARCHS', 'CORRUPTIONS'
            'claim_timings', 'rerun_main', 'reproduce_main', 'add_parser']
 
 # %% ../nbs/08_study.ipynb #bc058e2d
-GENESIS_DEFAULTS = dict(tau=0.1, spawn_prob=0.01, initial_particles=4, birth='random', pressure=1e-3)
+GENESIS_DEFAULTS = {k: getattr(DEFAULTS, k) for k in ('tau', 'spawn_prob', 'initial_particles', 'birth', 'pressure')}
 METHODS = ('standard', 'genesis', 'fixed-rank', 'dense-matched', 'low-rank', 'magnitude', 'channel')
 STARTS_DENSE = ('low-rank', 'magnitude', 'channel')   # methods that compress the dense start
 

@@ -16,7 +16,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .data import Splits, batches, epoch_order
-from .particles import (genesis_layers, freeze_inactive, annealed_temperature, set_temperature,
+from .particles import (DEFAULTS, genesis_layers, freeze_inactive, annealed_temperature, set_temperature,
                                   compact_model, plot_lifecycle, stored_params, size_bounds, size_goal, cut_weakest)
 from .cnn import count_params, count_macs
 
@@ -161,7 +161,7 @@ def _is_count(v): return isinstance(v, int) and not isinstance(v, bool) and v >=
 class GenesisCallback(Callback):
     "Genesis training: gate temperature, freeze, proximal pressure, lifecycle, gradual pruning to a size target."
     def __init__(self,
-                 pressure: float = 1e-3,               # group-lasso strength $\lambda$ of the proximal step
+                 pressure: float = DEFAULTS.pressure,  # group-lasso strength $\lambda$ of the proximal step
                  t0: float = 30.,                      # initial gate temperature
                  anneal_frac: float = 0.3,             # fraction of training over which the temperature falls to 1
                  target_params: int | None = None,     # at most this many stored parameters at the end
