@@ -393,7 +393,8 @@ def results_folder(root=None) -> Path:
     import genesis_nb
     base = Path(root) if root else Path(genesis_nb.__file__).resolve().parent.parent/'results'
     for name in ('study', 'quick'):
-        if (base/name/'runs.jsonl').exists() and (base/name/'runs.jsonl').stat().st_size: return base/name
+        if any((base/name/f).exists() and (base/name/f).stat().st_size for f in ('runs.jsonl.gz', 'runs.jsonl')):
+            return base/name
     raise FileNotFoundError(f'no study results under {base}: run `genesis-nb reproduce --quick` (or the full '
                             '`genesis-nb reproduce`).')
 

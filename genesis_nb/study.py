@@ -261,17 +261,19 @@ def run_method(s: Setting, data, seed: int, method: str, factor, cell: dict, roo
 
 # %% ../nbs/08_study.ipynb #863c774b
 def load_runs(folder) -> list[dict]:
-    "All run records of a study folder; a line that is not a JSON record is an error naming the file and the line."
-    p = Path(folder)/'runs.jsonl'
-    if not p.exists(): return []
+    "All run records of a study folder: `runs.jsonl.gz` (a committed archive) and then `runs.jsonl` (appended since)."
+    import gzip
     out = []
-    for i, line in enumerate(p.read_text().splitlines(), 1):
-        if not line.strip(): continue
-        try: out.append(json.loads(line))
-        except json.JSONDecodeError as e:
-            raise ValueError(f'{p}, line {i}: not a JSON record ({e.msg}). If it is the last line, a run was killed '
-                             'while it was written: `genesis-nb reproduce` sets such a line aside and trains that run '
-                             'again.') from None
+    for p, read in ((Path(folder)/'runs.jsonl.gz', lambda p: gzip.decompress(p.read_bytes()).decode()),
+                    (Path(folder)/'runs.jsonl', lambda p: p.read_text())):
+        if not p.exists(): continue
+        for i, line in enumerate(read(p).splitlines(), 1):
+            if not line.strip(): continue
+            try: out.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise ValueError(f'{p}, line {i}: not a JSON record ({e.msg}). If it is the last line, a run was '
+                                 'killed while it was written: `genesis-nb reproduce` sets such a line aside and '
+                                 'trains that run again.') from None
     return out
 
 # %% ../nbs/08_study.ipynb #e8d6554a
