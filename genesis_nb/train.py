@@ -427,6 +427,88 @@ def progress_bar(*args, **kw):
         from tqdm.auto import tqdm
     return tqdm(*args, **kw)
 
+# %% ../nbs/04_train.ipynb #3d7d48a7
+def _resume(run: Run, cbs: list, checkpoint, defining: dict, gcb, log) -> tuple[list, float]:
+    "Load `checkpoint` into `run` and its callbacks, refusing another run's; returns the history and wall time so far."
+    model, opt, sched, p = run.model, run.optimizer, run.scheduler, run.protocol
+    ck = read_checkpoint(checkpoint)
+    diffs = resume_differences(ck['defining'], defining)
+    if diffs: raise CheckpointError(f'{checkpoint} belongs to a run with other options ({"; ".join(diffs)}); '
+                                    'resume with the same options, or start this run in a new output folder.')
+    if ck['epochs'] != p.epochs:
+        timed = p.schedule != 'constant' or any(l.has_gate for _, l in genesis_layers(model)) or (
+            gcb is not None and (gcb.target_params or gcb.target_particles))
+        if timed or p.epochs < ck['epoch']:
+            why = ('Its schedule depends on the length of training (one-cycle learning rate, gate temperature or '
+                   'size target), so it cannot be lengthened or shortened.' if timed else
+                   f'It has already trained {ck["epoch"]} epochs.')
+            raise CheckpointError(f'{checkpoint} was written by a run of {ck["epochs"]} epochs; this run asks for '
+                                  f'{p.epochs}. {why} Resume with the same --epochs, or start a new run.')
+        log(f'extending the run from {ck["epochs"]} to {p.epochs} epochs (constant learning rate)')
+    load_model_state(model, ck['model'], checkpoint)
+    opt.load_state_dict(ck['optimizer'])
+    if sched is not None and ck['scheduler'] is not None: sched.load_state_dict(ck['scheduler'])
+    for c, s in zip(cbs, ck['callbacks']): c.load_state_dict(s)
+    _set_rng_state(ck['rng']); history, wall = ck['history'], ck['wall_time']
+    run.epoch, run.batch, run.step, run.epoch_losses = ck['epoch'], ck['batch'], ck['step'], ck['epoch_losses']
+    log(f'resumed from {checkpoint} at epoch {run.epoch + 1}, batch {run.batch} (step {run.step})')
+    return history, wall
+
+# %% ../nbs/04_train.ipynb #e3c94367
+def _train_batch(run: Run, cbs: list, xb, yb, *, device, precision, augment, seed, scaler, checkpoint):
+    "One optimiser step on the batch `(xb, yb)`: augmentation, callbacks, loss, backward, step, schedule."
+    model, opt, sched = run.model, run.optimizer, run.scheduler
+    run.in_step = True
+    xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
+    if augment is not None: xb = augment(xb, torch.Generator().manual_seed(seed*1_000_003 + run.step))
+    for c in cbs: c.before_batch(run)
+    with _autocast(device, precision):
+        loss = F.cross_entropy(model(xb), yb)
+        for c in cbs: loss = c.loss(run, loss)
+    if not torch.isfinite(loss):
+        written = checkpoint is not None and Path(checkpoint).exists()
+        kept = (f'the last good checkpoint ({checkpoint}) is kept' if written
+                else 'no checkpoint had been written')
+        raise NonFiniteLossError(
+            f'the training loss became {loss.item()} at epoch {run.epoch + 1}, batch {run.batch} '
+            f'(step {run.step}). '
+            f'The run stopped before the update; {kept}. '
+            'Lower the learning rate or the group pressure, or train in fp32.'
+        )
+    opt.zero_grad(set_to_none=True)
+    (scaler.scale(loss) if scaler else loss).backward()
+    with ExitStack() as stack:
+        for c in cbs: stack.enter_context(c.around_step(run))
+        if scaler: scaler.step(opt); scaler.update()
+        else: opt.step()
+    if sched is not None: sched.step()
+    for c in cbs: c.after_step(run)
+    run.batch += 1; run.step += 1; run.loss = loss.item(); run.epoch_losses.append(run.loss)
+    run.in_step = False
+
+# %% ../nbs/04_train.ipynb #5d779f59
+def _epoch_row(run: Run, data: Splits, losses: list, t_ep: float, device, precision) -> dict:
+    "The epoch's line of the history: training loss, validation metrics, live particles, seconds."
+    model = run.model
+    val = evaluate(model, data.val_x, data.val_y, device=device, precision=precision)
+    row = dict(epoch=run.epoch + 1, train_loss=sum(losses)/max(len(losses), 1), val_loss=val['loss'],
+               val_accuracy=val['accuracy'], val_f1_macro=val['f1_macro'],
+               active=sum(l.num_active for _, l in genesis_layers(model)) if genesis_layers(model) else None,
+               seconds=time.perf_counter() - t_ep)
+    return row
+
+# %% ../nbs/04_train.ipynb #af65506a
+def _final_metrics(model, data: Splits, device, precision, eval_test: bool) -> tuple[dict, dict, dict]:
+    "Validation, test (with the confusion matrix) and training metrics of the trained model."
+    val = evaluate(model, data.val_x, data.val_y, device=device, precision=precision)
+    test = (
+        evaluate(model, data.test_x, data.test_y, device=device, precision=precision, confusion=True)
+        if eval_test
+        else {}
+    )
+    train = evaluate(model, data.train_x, data.train_y, device=device, precision=precision)
+    return val, test, train
+
 # %% ../nbs/04_train.ipynb #2b146e7b
 def fit(
     model: nn.Module,                   # the network to train (genesis layers get the `GenesisCallback`)
@@ -475,28 +557,7 @@ def fit(
                     genesis={k: getattr(gcb, k) for k in ('pressure', 'target_params', 'target_particles',
                                                           'target_from', 'target_by')} if gcb else None)
     torch.manual_seed(seed)
-    if resume:
-        ck = read_checkpoint(checkpoint)
-        diffs = resume_differences(ck['defining'], defining)
-        if diffs: raise CheckpointError(f'{checkpoint} belongs to a run with other options ({"; ".join(diffs)}); '
-                                        'resume with the same options, or start this run in a new output folder.')
-        if ck['epochs'] != p.epochs:
-            timed = p.schedule != 'constant' or any(l.has_gate for _, l in genesis_layers(model)) or (
-                gcb is not None and (gcb.target_params or gcb.target_particles))
-            if timed or p.epochs < ck['epoch']:
-                why = ('Its schedule depends on the length of training (one-cycle learning rate, gate temperature or '
-                       'size target), so it cannot be lengthened or shortened.' if timed else
-                       f'It has already trained {ck["epoch"]} epochs.')
-                raise CheckpointError(f'{checkpoint} was written by a run of {ck["epochs"]} epochs; this run asks for '
-                                      f'{p.epochs}. {why} Resume with the same --epochs, or start a new run.')
-            log(f'extending the run from {ck["epochs"]} to {p.epochs} epochs (constant learning rate)')
-        load_model_state(model, ck['model'], checkpoint)
-        opt.load_state_dict(ck['optimizer'])
-        if sched is not None and ck['scheduler'] is not None: sched.load_state_dict(ck['scheduler'])
-        for c, s in zip(cbs, ck['callbacks']): c.load_state_dict(s)
-        _set_rng_state(ck['rng']); history, wall = ck['history'], ck['wall_time']
-        run.epoch, run.batch, run.step, run.epoch_losses = ck['epoch'], ck['batch'], ck['step'], ck['epoch_losses']
-        log(f'resumed from {checkpoint} at epoch {run.epoch + 1}, batch {run.batch} (step {run.step})')
+    if resume: history, wall = _resume(run, cbs, checkpoint, defining, gcb, log)
 
     def save():
         if checkpoint is None: return
@@ -522,41 +583,12 @@ def fit(
                 disable=not progress,
             )
             for xb, yb in bar:
-                run.in_step = True
-                xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
-                if augment is not None: xb = augment(xb, torch.Generator().manual_seed(seed*1_000_003 + run.step))
-                for c in cbs: c.before_batch(run)
-                with _autocast(device, precision):
-                    loss = F.cross_entropy(model(xb), yb)
-                    for c in cbs: loss = c.loss(run, loss)
-                if not torch.isfinite(loss):
-                    written = checkpoint is not None and Path(checkpoint).exists()
-                    kept = (f'the last good checkpoint ({checkpoint}) is kept' if written
-                            else 'no checkpoint had been written')
-                    raise NonFiniteLossError(
-                        f'the training loss became {loss.item()} at epoch {run.epoch + 1}, batch {run.batch} '
-                        f'(step {run.step}). '
-                        f'The run stopped before the update; {kept}. '
-                        'Lower the learning rate or the group pressure, or train in fp32.'
-                    )
-                opt.zero_grad(set_to_none=True)
-                (scaler.scale(loss) if scaler else loss).backward()
-                with ExitStack() as stack:
-                    for c in cbs: stack.enter_context(c.around_step(run))
-                    if scaler: scaler.step(opt); scaler.update()
-                    else: opt.step()
-                if sched is not None: sched.step()
-                for c in cbs: c.after_step(run)
-                run.batch += 1; run.step += 1; run.loss = loss.item(); losses.append(run.loss)
-                run.in_step = False
+                _train_batch(run, cbs, xb, yb, device=device, precision=precision, augment=augment, seed=seed,
+                             scaler=scaler, checkpoint=checkpoint)
                 if progress: bar.set_postfix(loss=f'{run.loss:.4f}')
                 if checkpoint_every and run.step % checkpoint_every == 0: save()
                 for c in cbs: c.after_batch(run)
-            val = evaluate(model, data.val_x, data.val_y, device=device, precision=precision)
-            row = dict(epoch=run.epoch + 1, train_loss=sum(losses)/max(len(losses), 1), val_loss=val['loss'],
-                       val_accuracy=val['accuracy'], val_f1_macro=val['f1_macro'],
-                       active=sum(l.num_active for _, l in genesis_layers(model)) if genesis_layers(model) else None,
-                       seconds=time.perf_counter() - t_ep)
+            row = _epoch_row(run, data, losses, t_ep, device, precision)
             history.append(row); run.epoch += 1; run.batch = 0; run.epoch_losses = []   # one transition, then talk
             log(_format_row(row, header=len(history) == 1))
             for c in cbs: c.after_epoch(run)
@@ -571,13 +603,7 @@ def fit(
         )
         raise
     wall += time.perf_counter() - t_start
-    val = evaluate(model, data.val_x, data.val_y, device=device, precision=precision)
-    test = (
-        evaluate(model, data.test_x, data.test_y, device=device, precision=precision, confusion=True)
-        if eval_test
-        else {}
-    )
-    train = evaluate(model, data.train_x, data.train_y, device=device, precision=precision)
+    val, test, train = _final_metrics(model, data, device, precision, eval_test)
     life = next((c.summary() for c in cbs if isinstance(c, GenesisCallback)), None)
     return FitResult(model, history, val, test, train, wall, run.step, p, life)
 
