@@ -13,6 +13,7 @@ py_versions = '3.10 3.11 3.12'.split()
 
 requirements = shlex.split(cfg.get('requirements', ''))
 dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
+distributed_requirements = shlex.split(cfg.get('distributed_requirements', ''))  # Ray; the dev extra has it too (tests)
 lic = licenses[cfg['license']]
 min_python = cfg['min_python']
 
@@ -28,7 +29,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'dev': dev_requirements + distributed_requirements, 'distributed': distributed_requirements},
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',

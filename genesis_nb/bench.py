@@ -63,13 +63,13 @@ def bench_train_step(ks=(4, 8, 16, 32), batches=(64, 256), compiled: bool = True
         for k in ks:
             for comp in ((False, True) if compiled else (False,)):
                 torch.manual_seed(0)
-                g = (
+                layer = (
                     GenesisConv2d(c_in, c_out, 5, 2, 2, num_particles=k, gate=False, spawn_prob=0.0, compile=comp)
                     .to(device)
                     .train()
                 )
                 fns[f'genesis_K{k}' + ('_compiled' if comp else '')] = _layer_step(
-                    g, x, torch.optim.SGD(g.parameters(), lr=1e-3), True
+                    layer, x, torch.optim.SGD(layer.parameters(), lr=1e-3), True
                 )
         torch._dynamo.utils.counters.clear()
         t = time_interleaved(fns, repeats=repeats, device=device)
@@ -99,10 +99,11 @@ def bench_loop(ks=(16,), batch=256, repeats=7, device='cpu', c_in=32, c_out=64, 
     x = torch.randn(batch, c_in, hw, hw, device=device)
     for k in ks:
         torch.manual_seed(0)
-        g = GenesisConv2d(c_in, c_out, 5, 2, 2, num_particles=k, gate=True).to(device).eval()
-        with torch.no_grad(): assert torch.allclose(particle_loop_forward(g, x), g(x), atol=1e-4)
+        layer = GenesisConv2d(c_in, c_out, 5, 2, 2, num_particles=k, gate=True).to(device).eval()
+        with torch.no_grad(): assert torch.allclose(particle_loop_forward(layer, x), layer(x), atol=1e-4)
         t = time_interleaved(
-            {'vectorised': lambda: g(x).sum().backward(), 'loop': lambda: particle_loop_forward(g, x).sum().backward()},
+            {'vectorised': lambda: layer(x).sum().backward(),
+             'loop': lambda: particle_loop_forward(layer, x).sum().backward()},
             repeats=repeats,
             device=device,
         )

@@ -4,7 +4,8 @@
 
 # %% ../nbs/05_cli.ipynb #59f46a94
 from __future__ import annotations
-import argparse, json, os, sys
+import argparse, contextlib, json, os, sys
+from pathlib import Path
 
 # %% auto #0
 __all__ = ['train_main', 'main']
@@ -87,11 +88,14 @@ def train_main(a, argv) -> dict:
                              '--target-particles, set --rank.')
         genesis = dict(pressure=0.)
     model = build_model(a.model, budget=a.budget, rank=a.rank, num_particles=a.num_particles, **pk)
-    with lock_folder(a.out) as out:   # one process per output folder
+    world, rank = int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('RANK', 0))   # set by torchrun
+    folder = lock_folder(a.out) if rank == 0 else contextlib.nullcontext(Path(a.out))   # rank 0 writes
+    with folder as out:   # one process per output folder
         res = fit(model, data, a.protocol, seed=a.seed, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr,
                   device=a.device, precision=a.precision, genesis=genesis, checkpoint=out/'checkpoint.ckpt',
-                  resume=a.resume,
+                  resume=a.resume, distributed=world > 1,
                   progress=not a.no_progress, options={k: getattr(a, k) for k in _MODEL_OPTIONS})
+        if rank: return None
         rec = run_record(res, model_name=a.model, data=data, seed=a.seed, argv=argv,
                          extra=dict(options={k: v for k, v in vars(a).items() if k not in ('func',)}))
         small = compact_model(res.model.cpu()) if genesis_layers(res.model) else res.model.cpu()
@@ -145,3 +149,7 @@ _EXTRA_PARSERS = [
     'genesis_nb.study',
     'genesis_nb.bench',
 ]  # modules whose `add_parser(sub)` adds a subcommand (case study, benchmarks)
+
+# %% ../nbs/05_cli.ipynb #f0747a84
+#| eval: false
+if __name__ == '__main__': main()

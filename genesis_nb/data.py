@@ -163,13 +163,13 @@ def load_dataset(name: str, root: str | Path | None = None, download: bool = Tru
 def stratified_indices(y: torch.Tensor, per_class: int, seed: int = 0) -> torch.Tensor:
     "`per_class` indices of each class of `y`, drawn without replacement by a generator seeded with `seed`."
     if per_class < 1: raise ValueError(f'per_class must be >= 1, got {per_class}.')
-    g = torch.Generator().manual_seed(seed)
+    rng = torch.Generator().manual_seed(seed)
     out = []
     for c in y.unique(sorted=True):
         idx = (y == c).nonzero().squeeze(1)
         if len(idx) < per_class:
             raise ValueError(f'class {int(c)} has {len(idx)} examples, fewer than per_class={per_class}.')
-        out.append(idx[torch.randperm(len(idx), generator=g)[:per_class]])
+        out.append(idx[torch.randperm(len(idx), generator=rng)[:per_class]])
     return torch.cat(out).sort().values
 
 # %% ../nbs/00_data.ipynb #56555e06

@@ -194,10 +194,10 @@ CLAIMS = {
 # %% ../nbs/09_ledger.ipynb #a1897c00
 def verdict(outcomes, favourable: str) -> str:
     "Supported if every outcome is `favourable`, not supported if none is, mixed otherwise; no evidence if empty."
-    o = list(outcomes)
-    if not o: return 'no evidence'
-    k = sum(x == favourable for x in o)
-    return 'supported' if k == len(o) else 'not supported' if k == 0 else 'mixed'
+    outcomes = list(outcomes)
+    if not outcomes: return 'no evidence'
+    k = sum(o == favourable for o in outcomes)
+    return 'supported' if k == len(outcomes) else 'not supported' if k == 0 else 'mixed'
 
 # %% ../nbs/09_ledger.ipynb #805f68b8
 def _evidence(t) -> str:

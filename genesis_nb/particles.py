@@ -14,10 +14,11 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['DEFAULTS', 'activation_scores', 'particle_forward', 'GenesisConfig', 'GenesisLayer', 'compiled_particle_forward',
-           'GenesisConv2d', 'GenesisLinear', 'genesis_layers', 'freeze_inactive', 'annealed_temperature',
-           'set_temperature', 'GatedParticles', 'compact_model', 'fold_model', 'particle_cost', 'stored_params',
-           'size_bounds', 'size_goal', 'cut_weakest', 'particle_loop_forward', 'lifecycle_frame', 'plot_lifecycle']
+__all__ = ['DEFAULTS', 'activation_scores', 'particle_forward', 'global_means', 'GenesisConfig', 'GenesisLayer',
+           'compiled_particle_forward', 'GenesisConv2d', 'GenesisLinear', 'genesis_layers', 'freeze_inactive',
+           'annealed_temperature', 'set_temperature', 'GatedParticles', 'compact_model', 'fold_model', 'particle_cost',
+           'stored_params', 'size_bounds', 'size_goal', 'cut_weakest', 'particle_loop_forward', 'lifecycle_frame',
+           'plot_lifecycle']
 
 # %% ../nbs/02_particles.ipynb #aa1606b0
 _MASKED_LOGIT = -1e4  # exp(-1e4) underflows to exactly 0: masked particles get no weight and no gradient
@@ -28,6 +29,7 @@ def activation_scores(
     response: torch.Tensor,   # the particles' responses $r = P \circledast x$, `(B, K, …)`
     x_rms: torch.Tensor,      # rms of the layer's input on this batch
     strength_ref: float,      # the reference strength $\rho$ of a freshly initialised particle
+    sync: bool = False,       # data-parallel: use the whole global batch's statistics (all ranks' sums)
 ):
     "Weight and response scores $(s^W, s^X)$ of each particle, in units of a fresh particle's strength."
     with torch.no_grad():
@@ -35,16 +37,22 @@ def activation_scores(
         a = mix.detach().float().norm(dim=0)
         sw = particles.detach().float().reshape(K, -1).norm(dim=1) * a / strength_ref
         dims = [d for d in range(response.dim()) if d != 1]
-        sx = response.detach().float().pow(2).mean(dims).sqrt() * a / (x_rms.float() * strength_ref + 1e-12)
+        if not sync:
+            sx = response.detach().float().pow(2).mean(dims).sqrt() * a / (x_rms.float() * strength_ref + 1e-12)
+        else:
+            ms = global_means(torch.cat([response.detach().float().pow(2).mean(dims), x_rms.float().reshape(1)**2]),
+                              response.shape[0])
+            sx = ms[:-1].sqrt() * a / (ms[-1].sqrt() * strength_ref + 1e-12)
     return sw, sx
 
 # %% ../nbs/02_particles.ipynb #d5587c43
 def particle_forward(x, particles, mix, bias, gate_weight, gate_bias, settled, active, temperature, tau: float,
-                     strength_ref: float = 1., stride=1, padding=0, conv: bool = True, update_mask: bool = False):
+                     strength_ref: float = 1., stride=1, padding=0, conv: bool = True, update_mask: bool = False,
+                     sync: bool = False):
     "The genesis layer as one pure function: `(y, active)`; with `update_mask` the rule may switch particles off."
     r = F.conv2d(x, particles, None, stride, padding) if conv else F.linear(x, particles)
     if update_mask:
-        sw, sx = activation_scores(particles, mix, r, x.detach().float().pow(2).mean().sqrt(), strength_ref)
+        sw, sx = activation_scores(particles, mix, r, x.detach().float().pow(2).mean().sqrt(), strength_ref, sync)
         score = torch.maximum(sw, sx)
         best = torch.where(active, score, torch.full_like(score, -1.)).argmax()   # a layer keeps its strongest
         active = active & (~settled | (score >= tau) | (torch.arange(len(score), device=score.device) == best))
@@ -52,11 +60,20 @@ def particle_forward(x, particles, mix, bias, gate_weight, gate_bias, settled, a
     if gate_weight is not None:
         pooled = x.mean((2, 3)) if conv else x
         z = F.linear(pooled, gate_weight, gate_bias) / temperature
-        g = torch.softmax(z.masked_fill(~active, _MASKED_LOGIT), dim=-1) * (m.sum() * m)
-    else: g = m
-    if conv: y = F.conv2d(r * g[..., None, None], mix[:, :, None, None].to(r.dtype), bias)
-    else: y = F.linear(r * g, mix.to(r.dtype), bias)
+        share = torch.softmax(z.masked_fill(~active, _MASKED_LOGIT), dim=-1) * (m.sum() * m)
+    else: share = m
+    if conv: y = F.conv2d(r * share[..., None, None], mix[:, :, None, None].to(r.dtype), bias)
+    else: y = F.linear(r * share, mix.to(r.dtype), bias)
     return y, active
+
+# %% ../nbs/02_particles.ipynb #ee22425f
+def global_means(means: torch.Tensor, batch: int) -> torch.Tensor:
+    "Means over the global batch of data-parallel training, from each rank's `means` over its `batch` examples."
+    import torch.distributed as dist
+    if not (dist.is_available() and dist.is_initialized()): return means
+    t = torch.cat([means * batch, means.new_tensor([batch])])
+    dist.all_reduce(t)   # sums over the ranks: the global mean weights each rank by its share of the batch
+    return t[:-1] / t[-1]
 
 # %% ../nbs/02_particles.ipynb #032c39d6
 @dataclass(frozen=True)
@@ -134,6 +151,7 @@ class GenesisLayer(nn.Module):
         self.register_buffer('settled_from', torch.zeros(K, dtype=torch.long))  # step from which the rule applies
         self.history, self.events = [], []  # per-step (step, born, active); (step, event, slot)
         self.compile = compile
+        self.sync_stats = False   # set by `fit(distributed=True)`: statistics of the global batch
         self._last_active, self._x, self._gy = self.active.tolist(), None, None
 
     # -- sizes -------------------------------------------------------------------------------
@@ -176,11 +194,12 @@ def forward(self: GenesisLayer, x):
     self._check_input(x)
     lead = None
     if not self.conv and x.dim() != 2: lead, x = x.shape[:-1], x.reshape(-1, x.shape[-1])
-    fn = compiled_particle_forward() if self.compile else particle_forward
+    fn = compiled_particle_forward() if self.compile and not self.sync_stats else particle_forward
     gw, gb = (self.gate.weight, self.gate.bias) if self.has_gate else (None, None)
     measure = self.training and x.shape[0] > 0
     y, active = fn(x, self.particles, self.mix, self.bias, gw, gb, self.settled, self.active, self.temperature,
-                   self.tau, self.strength_ref, *self._conv_args(), conv=self.conv, update_mask=measure)
+                   self.tau, self.strength_ref, *self._conv_args(), conv=self.conv, update_mask=measure,
+                   sync=self.sync_stats)
     if measure:
         self.active.copy_(active)
         if self.birth == 'gradient' and not bool(self.born.all()) and y.requires_grad:
@@ -190,7 +209,7 @@ def forward(self: GenesisLayer, x):
 
 # %% ../nbs/02_particles.ipynb #45b384e7
 @patch
-def _keep_grad(self: GenesisLayer, g): self._gy = g.detach()
+def _keep_grad(self: GenesisLayer, grad): self._gy = grad.detach()
 
 # %% ../nbs/02_particles.ipynb #806385a4
 def _pair(v, name):
@@ -296,6 +315,9 @@ def spawn(self: GenesisLayer, slots):
     slots = [int(s) for s in slots]
     if not slots: return
     G = _dense_grad(self) if self.birth == 'gradient' else None
+    if G is not None and self.sync_stats:   # data-parallel: the gradient of the global batch (a direction: sums do)
+        import torch.distributed as dist
+        if dist.is_initialized(): dist.all_reduce(G)
     if G is not None and bool(G.abs().sum() > 0): Vh = torch.linalg.svd(G.float(), full_matrices=False)[2]
     else: Vh = None
     for i, k in enumerate(slots):
@@ -572,15 +594,15 @@ def particle_loop_forward(layer: GenesisLayer, x: torch.Tensor) -> torch.Tensor:
     if layer.has_gate:
         pooled = x.mean((2, 3)) if layer.conv else x
         z = layer.gate(pooled) / layer.temperature
-        g = torch.softmax(z.masked_fill(~m, _MASKED_LOGIT), -1) * (m.sum() * m)
-    else: g = m.float().expand(x.shape[0], -1)
+        share = torch.softmax(z.masked_fill(~m, _MASKED_LOGIT), -1) * (m.sum() * m)
+    else: share = m.float().expand(x.shape[0], -1)
     y = 0.
     for k in range(layer.num_particles):
         if layer.conv:
             r = F.conv2d(x, layer.particles[k:k+1], None, layer.stride, layer.padding)
-            y = y + layer.mix[:, k][None, :, None, None] * (g[:, k, None, None, None] * r)
+            y = y + layer.mix[:, k][None, :, None, None] * (share[:, k, None, None, None] * r)
         else:
-            y = y + layer.mix[:, k][None] * (g[:, k, None] * (x @ layer.particles[k])[:, None])
+            y = y + layer.mix[:, k][None] * (share[:, k, None] * (x @ layer.particles[k])[:, None])
     if layer.bias is not None: y = y + (layer.bias[None, :, None, None] if layer.conv else layer.bias)
     return y
 

@@ -5,8 +5,11 @@
 # %% ../nbs/08_study.ipynb #388f5c26
 from __future__ import annotations
 import copy, hashlib, json, math, os, sys, time
+from contextlib import contextmanager
 from dataclasses import dataclass, asdict
 from pathlib import Path
+
+from fastcore.basics import patch
 
 import torch
 import torch.nn as nn
@@ -23,8 +26,8 @@ from .compress import (serialise, int8_model, low_rank_model, magnitude_prune, f
 __all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'ARCHS', 'CORRUPTIONS', 'TINY', 'QUICK', 'FULL', 'STUDIES',
            'RERUN_TOLERANCE', 'dense_params', 'budget_params', 'genesis_model', 'fixed_rank_model', 'Setting',
            'StudyConfig', 'plan', 'run_id', 'corrupt', 'corrupted_test_sets', 'dense_start', 'train_method', 'storage',
-           'run_method', 'load_runs', 'set_aside_torn_tail', 'read_meta', 'reproduce', 'find_run', 'rerun', 'agreement',
-           'claim_timings', 'rerun_main', 'reproduce_main', 'add_parser']
+           'run_method', 'load_runs', 'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce',
+           'find_run', 'rerun', 'agreement', 'claim_timings', 'rerun_main', 'reproduce_main', 'add_parser']
 
 # %% ../nbs/08_study.ipynb #bc058e2d
 GENESIS_DEFAULTS = {k: getattr(DEFAULTS, k) for k in ('tau', 'spawn_prob', 'initial_particles', 'birth', 'pressure')}
@@ -121,17 +124,17 @@ CORRUPTIONS = {'noise': (0.1, 0.2, 0.3), 'blur': (0.5, 1.0, 1.5), 'rotate': (15.
 def corrupt(images01: torch.Tensor, kind: str, severity: float, seed: int = 0) -> torch.Tensor:
     "Corrupt a batch of $[0,1]$ images `(N, 1, H, W)` by `kind` at `severity` (deterministic for `seed`)."
     import torchvision.transforms.v2.functional as TF
-    g = torch.Generator().manual_seed(seed)
-    if kind == 'noise': return (images01 + severity*torch.randn(images01.shape, generator=g)).clamp(0, 1)
+    rng = torch.Generator().manual_seed(seed)
+    if kind == 'noise': return (images01 + severity*torch.randn(images01.shape, generator=rng)).clamp(0, 1)
     if kind == 'blur': return TF.gaussian_blur(images01, kernel_size=[7, 7], sigma=[severity, severity])
     if kind == 'rotate':   # a random sign per image; batched per sign
-        sign = torch.rand(len(images01), generator=g) < 0.5
+        sign = torch.rand(len(images01), generator=rng) < 0.5
         out = images01.clone()
         for sgn, m in ((-1., sign), (1., ~sign)):
             if m.any(): out[m] = TF.rotate(images01[m], sgn*severity)
         return out
     if kind == 'shift':    # one of 8 directions per image (multiples of 45°); batched per direction
-        d = torch.randint(0, 8, (len(images01),), generator=g)
+        d = torch.randint(0, 8, (len(images01),), generator=rng)
         out = images01.clone()
         for k in range(8):
             m = d == k
@@ -333,51 +336,86 @@ def _log_line(s: Setting, rec: dict) -> str:
             f"{rec['stats']['params_nonzero']:>7,} params, {rec['stats']['bytes_fp32']/1024:7.1f} KiB, "
             f"{rec['wall_time_s']:.1f} s")
 
+# %% ../nbs/08_study.ipynb #f3df0ae3
+class StudyCall:
+    "One call of a runner on a study's folder: what is recorded (`done`), what is not (`pending`), and `add`."
+    def __init__(self, folder: Path, config: StudyConfig, prov: dict, log=print, progress: bool = True,
+                 runner: dict | None = None):
+        set_aside_torn_tail(folder, log)
+        self.folder, self.config, self.provenance, self.log = folder, config, prov, log
+        self.done = {r['run_id']: r for r in load_runs(folder)}
+        planned = [run_id(s, *r) for s in config.settings for r in plan(s)]
+        self.meta, self._t0 = read_meta(folder, log), time.perf_counter()
+        self._before = self.meta.get('wall_time_s', 0.)
+        self.call = dict(provenance=prov, status='running', wall_time_s=0., runs_added=0)
+        if runner: self.call['runner'] = runner
+        self.meta.setdefault('calls', []).append(self.call)
+        self.meta.update(config=dict(name=config.name, val_size=config.val_size,
+                                     settings=[asdict(s) for s in config.settings]),
+                         provenance=prov, planned_runs=len(planned))
+        self.save_meta()   # the call's provenance is on disk before any run starts
+        self.bar = progress_bar(total=len(planned), desc=config.name, disable=not planned or not progress)
+        self.bar.update(sum(i in self.done for i in planned))
+
+# %% ../nbs/08_study.ipynb #9c2c982a
+@patch
+def save_meta(self: StudyCall):
+    "Write `meta.json` with this call's wall time so far."
+    self.call['wall_time_s'] = time.perf_counter() - self._t0
+    self.meta['wall_time_s'], self.meta['recorded_runs'] = self._before + self.call['wall_time_s'], len(self.done)
+    _write_json(self.folder/'meta.json', self.meta)
+
+# %% ../nbs/08_study.ipynb #bab42da7
+@patch
+def pending(self: StudyCall) -> list[tuple]:
+    "`(setting, seed, runs)` for every seed of every setting with a run not yet recorded, in plan order."
+    cells = [(s, seed, [r for r in plan(s) if r[0] == seed]) for s in self.config.settings for seed in s.seeds]
+    return [(s, seed, runs) for s, seed, runs in cells if not all(run_id(s, *r) in self.done for r in runs)]
+
+# %% ../nbs/08_study.ipynb #9606df4c
+@patch
+def cell(self: StudyCall, s: Setting, seed: int) -> dict:
+    "The recorded runs of one seed of `s`, by `(method, factor)`: what a matched control reads."
+    ids = {run_id(s, *r) for r in plan(s) if r[0] == seed}
+    return {(r['method'], r['factor']): r for i, r in self.done.items() if i in ids}
+
+# %% ../nbs/08_study.ipynb #cb8ed5b6
+@patch
+def add(self: StudyCall, s: Setting, rec: dict) -> dict:
+    "Append a finished record (it carries its `run_id` and provenance) and keep `meta.json` current."
+    _append_record(self.folder, rec)
+    self.done[rec['run_id']] = rec
+    self.call['runs_added'] += 1; self.save_meta(); self.bar.update()
+    self.log(_log_line(s, rec))
+    return rec
+
+# %% ../nbs/08_study.ipynb #e1b746d0
+@contextmanager
+def study_call(config: StudyConfig, out='results', argv=None, log=print, progress: bool = True,
+               runner: dict | None = None):
+    "Lock `out/<name>` and yield a `StudyCall`; its status in `meta.json` says how the call ended."
+    with lock_folder(Path(out)/config.name) as folder:
+        call = StudyCall(folder, config, provenance(argv), log, progress, runner)
+        try:
+            yield call
+            call.call['status'] = 'finished'
+        except KeyboardInterrupt: call.call['status'] = 'interrupted'; raise
+        except BaseException: call.call['status'] = 'failed'; raise
+        finally: call.bar.close(); call.save_meta()
+
 # %% ../nbs/08_study.ipynb #facc4ace
 def reproduce(config: StudyConfig, out='results', root=None, log=print, argv=None, progress: bool = True) -> Path:
-    "Run every run of `config` not yet recorded under `out/<name>`; return the folder."
-    with lock_folder(Path(out)/config.name) as folder:
-        set_aside_torn_tail(folder, log)
-        done = {r['run_id']: r for r in load_runs(folder)}
-        total = sum(len(plan(s)) for s in config.settings)
-        meta = read_meta(folder, log)
-        calls = meta.setdefault('calls', [])
-        prov, before = provenance(argv), meta.get('wall_time_s', 0.)
-        call = dict(provenance=prov, status='running', wall_time_s=0., runs_added=0); calls.append(call)
-        settings = [asdict(s) for s in config.settings]
-        meta.update(config=dict(name=config.name, val_size=config.val_size, settings=settings),
-                    provenance=prov, planned_runs=total)
-        t0 = time.perf_counter()
-        def save_meta():
-            call['wall_time_s'] = time.perf_counter() - t0
-            meta['wall_time_s'], meta['recorded_runs'] = before + call['wall_time_s'], len(done)
-            _write_json(folder/'meta.json', meta)
-        save_meta()   # the call's provenance is on disk before any run starts
-        bar = progress_bar(total=total, desc=config.name, disable=total == 0 or not progress)
-        try:
-            for s in config.settings:
-                for seed in s.seeds:
-                    runs = [r for r in plan(s) if r[0] == seed]
-                    if all(run_id(s, *r) in done for r in runs): bar.update(len(runs)); continue
-                    data = make_splits(s.dataset, train_size=s.train_size, val_size=config.val_size, seed=seed,
-                                       root=root)
-                    ids = [run_id(s, *r) for r in runs]
-                    cell = {(done[i]['method'], done[i]['factor']): done[i] for i in ids if i in done}
-                    for _, method, factor in runs:
-                        rid = run_id(s, seed, method, factor)
-                        if rid in done: bar.update(); continue
-                        rec = run_method(s, data, seed, method, factor, cell, root=root)
-                        rec.update(run_id=rid, provenance=prov)
-                        _append_record(folder, rec)
-                        done[rid] = cell[(method, factor)] = rec
-                        call['runs_added'] += 1; save_meta(); bar.update()
-                        log(_log_line(s, rec))
-            call['status'] = 'finished'
-        except KeyboardInterrupt: call['status'] = 'interrupted'; raise
-        except BaseException: call['status'] = 'failed'; raise
-        finally:
-            bar.close(); save_meta()
-    return folder
+    "Run every run of `config` not yet recorded under `out/<name>`, one after another; return the folder."
+    with study_call(config, out, argv, log, progress) as call:
+        for s, seed, runs in call.pending():
+            data = make_splits(s.dataset, train_size=s.train_size, val_size=config.val_size, seed=seed, root=root)
+            cell = call.cell(s, seed)
+            for _, method, factor in runs:
+                rid = run_id(s, seed, method, factor)
+                if rid in call.done: continue
+                rec = run_method(s, data, seed, method, factor, cell, root=root)
+                cell[(method, factor)] = call.add(s, {**rec, 'run_id': rid, 'provenance': call.provenance})
+    return call.folder
 
 # %% ../nbs/08_study.ipynb #b2860efd
 _FULL_DATA = dict(train_size=None, protocol='augmented', epochs=10)
@@ -465,9 +503,10 @@ def _training_timings(arch, factor, repeats, root=None) -> dict:
         for name in samples:
             torch.manual_seed(i)
             model = ARCHS[arch]['dense']() if name == 'standard' else genesis_model(arch)
-            g = None if name == 'standard' else dict(pressure=GENESIS_DEFAULTS['pressure'],
+            genesis_kw = None if name == 'standard' else dict(pressure=GENESIS_DEFAULTS['pressure'],
                                                      target_params=budget_params(arch, factor))
-            r = fit(model, data, 'tuned', seed=i, epochs=1, genesis=g, progress=False, log=quiet, eval_test=False)
+            r = fit(model, data, 'tuned', seed=i, epochs=1, genesis=genesis_kw, progress=False, log=quiet,
+                    eval_test=False)
             if i: samples[name].append(r.history[0]['seconds'])
     return dict(what=f'{arch} training epoch (2,000 images, target {factor:g}×)', arch=arch, factor=factor,
                 standard_s=samples['standard'], genesis_s=samples['genesis'])
@@ -512,6 +551,9 @@ def reproduce_main(a, argv):
     "Run `genesis-nb reproduce`."
     from genesis_nb.ledger import write_reports
     cfg = STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'full']
+    ray = a.workers is not None or a.address is not None
+    if ray and (a.rerun or a.timings):
+        raise ValueError('--workers/--address run the study; --rerun and --timings run in this process: drop one.')
     if a.rerun: return rerun_main(cfg, a, argv)
     if a.timings:
         folder = Path(a.out)/cfg.name
@@ -522,7 +564,11 @@ def reproduce_main(a, argv):
         for r in ledger[ledger.claim.isin(['C2', 'C6'])].itertuples(): print(f'  {r.claim}: {r.verdict:<14} {r[4]}')
         return
     t0 = time.time()
-    folder = reproduce(cfg, out=a.out, root=a.data, argv=argv)
+    if ray:
+        from genesis_nb.scale import reproduce_distributed
+        folder = reproduce_distributed(cfg, out=a.out, workers=a.workers, threads=a.threads_per_worker,
+                                       address=a.address, root=a.data, argv=argv)
+    else: folder = reproduce(cfg, out=a.out, root=a.data, argv=argv)
     _, ledger = write_reports(folder)
     print(f'\n{len(load_runs(folder))} runs in {folder} ({time.time() - t0:.0f} s this call). Claims ledger:')
     for r in ledger.itertuples(): print(f'  {r.claim}: {r.verdict:<14} {r[2]}')
@@ -533,11 +579,11 @@ def add_parser(sub):
     import argparse
     p = sub.add_parser('reproduce', help='run the case study and write its results and claims ledger',
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    g = p.add_mutually_exclusive_group()
-    g.add_argument(
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
         '--quick', action='store_true', help='the few-minute version (1000 images, 2 budgets, 3 seeds) into OUT/quick'
     )
-    g.add_argument(
+    which.add_argument(
         '--tiny', action='store_true', help='the seconds-long smoke version used by the tests, into OUT/tiny'
     )
     p.add_argument('--out', default='results', help='results root folder')
@@ -549,4 +595,10 @@ def add_parser(sub):
         action='store_true',
         help="time C2 and C6 for the study's recorded networks (run it on an idle machine) into timings.json",
     )
+    p.add_argument('--workers', type=int, default=None,
+                   help='run the study as Ray tasks on a local Ray with this many workers (needs the '
+                        'distributed extra)')
+    p.add_argument('--threads-per-worker', type=int, default=1, help='torch threads of each Ray task')
+    p.add_argument('--address', default=None,
+                   help="an existing Ray cluster to run on (e.g. 'auto' or 'ray://HOST:10001')")
     p.set_defaults(func=reproduce_main)

@@ -221,8 +221,8 @@ def prune_to_schedule(self: GenesisCallback, model, done: int) -> float:
         return goal
     goals = [size_goal(done, s, min(self.target_particles, l.num_particles), self.begin, self.deadline)
              for s, l in zip(self.start, self.layers)]
-    for g, l in zip(goals, self.layers):
-        self.cuts += len(cut_weakest([l], lambda: l.num_active > g, spare_newborns=not final))
+    for goal, l in zip(goals, self.layers):
+        self.cuts += len(cut_weakest([l], lambda: l.num_active > goal, spare_newborns=not final))
     return sum(goals)
 
 # %% ../nbs/04_train.ipynb #24ef7a8b
@@ -278,6 +278,7 @@ CHECKPOINT_FORMAT = 'genesis_nb-checkpoint-v2'  # v2: the run's defining options
 _CHECKPOINT_KEYS = ('model', 'optimizer', 'scheduler', 'callbacks', 'rng', 'history', 'wall_time', 'epoch', 'batch',
                     'step', 'epoch_losses', 'defining', 'epochs')
 
+# %% ../nbs/04_train.ipynb #5da12b71
 class CheckpointError(RuntimeError):
     "A checkpoint that cannot be used: corrupt, truncated, of another format, of another model or of another run."
 
@@ -376,6 +377,9 @@ class Run:
     loss: float = float('nan')
     in_step: bool = False
     epoch_losses: list = field(default_factory=list)
+    forward: nn.Module | None = None   # what the training step calls: the model itself, or its DDP wrapper
+    world: int = 1                     # data-parallel ranks
+    rank: int = 0                      # this process's rank
 
 # %% ../nbs/04_train.ipynb #d09eb03b
 @dataclass
@@ -390,6 +394,7 @@ class FitResult:
     steps: int
     protocol: Protocol
     lifecycle: dict | None = None  # the genesis callback's summary (target, pressure, size trace)
+    distributed: dict | None = None  # data-parallel runs: world size, global batch, backend, ranks identical
 
 # %% ../nbs/04_train.ipynb #e01d3b7f
 def resolve_device(device: str) -> str:
@@ -454,6 +459,15 @@ def _resume(run: Run, cbs: list, checkpoint, defining: dict, gcb, log) -> tuple[
     log(f'resumed from {checkpoint} at epoch {run.epoch + 1}, batch {run.batch} (step {run.step})')
     return history, wall
 
+# %% ../nbs/04_train.ipynb #9e60e749
+def _global_loss(loss: torch.Tensor, world: int) -> float:
+    "The loss of the whole batch: this process's (one rank), or the mean of the ranks' share-weighted losses."
+    if world == 1: return loss.item()
+    import torch.distributed as dist
+    t = loss.detach().float().reshape(1).clone()
+    dist.all_reduce(t)   # a NaN on any rank makes every rank's value NaN: all stop together
+    return t.item() / world
+
 # %% ../nbs/04_train.ipynb #e3c94367
 def _train_batch(run: Run, cbs: list, xb, yb, *, device, precision, augment, seed, scaler, checkpoint):
     "One optimiser step on the batch `(xb, yb)`: augmentation, callbacks, loss, backward, step, schedule."
@@ -461,16 +475,20 @@ def _train_batch(run: Run, cbs: list, xb, yb, *, device, precision, augment, see
     run.in_step = True
     xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
     if augment is not None: xb = augment(xb, torch.Generator().manual_seed(seed*1_000_003 + run.step))
+    n_global = len(yb)
+    if run.world > 1: xb, yb = xb.tensor_split(run.world)[run.rank], yb.tensor_split(run.world)[run.rank]
     for c in cbs: c.before_batch(run)
     with _autocast(device, precision):
-        loss = F.cross_entropy(model(xb), yb)
+        loss = F.cross_entropy((run.forward or model)(xb), yb)
         for c in cbs: loss = c.loss(run, loss)
-    if not torch.isfinite(loss):
+    if run.world > 1: loss = loss * (len(yb) * run.world / n_global)   # DDP averages ranks: weight by share
+    value = _global_loss(loss, run.world)
+    if not math.isfinite(value):
         written = checkpoint is not None and Path(checkpoint).exists()
         kept = (f'the last good checkpoint ({checkpoint}) is kept' if written
                 else 'no checkpoint had been written')
         raise NonFiniteLossError(
-            f'the training loss became {loss.item()} at epoch {run.epoch + 1}, batch {run.batch} '
+            f'the training loss became {value} at epoch {run.epoch + 1}, batch {run.batch} '
             f'(step {run.step}). '
             f'The run stopped before the update; {kept}. '
             'Lower the learning rate or the group pressure, or train in fp32.'
@@ -483,7 +501,7 @@ def _train_batch(run: Run, cbs: list, xb, yb, *, device, precision, augment, see
         else: opt.step()
     if sched is not None: sched.step()
     for c in cbs: c.after_step(run)
-    run.batch += 1; run.step += 1; run.loss = loss.item(); run.epoch_losses.append(run.loss)
+    run.batch += 1; run.step += 1; run.loss = value; run.epoch_losses.append(run.loss)
     run.in_step = False
 
 # %% ../nbs/04_train.ipynb #5d779f59
@@ -530,11 +548,17 @@ def fit(
     log=print,                          # where the per-epoch table and notices go
     eval_test: bool = True,             # evaluate on the test split at the end
     options: dict | None = None,        # further options that define the run (checked on resume)
+    distributed: bool = False,          # data-parallel over torchrun's ranks (gloo on CPU, NCCL on GPU)
 ) -> FitResult:
     "Train `model` on `data.train` under `protocol`; validate each epoch; test at the end."
     if precision not in ('fp32', 'bf16', 'fp16'):
         raise ValueError(f"precision must be 'fp32', 'bf16' or 'fp16', got {precision!r}.")
     device = resolve_device(device)
+    world, rank = 1, 0
+    if distributed:   # the scale-out chapter: one process per rank, each a share of every batch
+        from genesis_nb.scale import init_distributed
+        world, rank, device = init_distributed(device)
+        if rank: log, progress = (lambda *_: None), False   # rank 0 speaks for all
     if precision == 'fp16' and device == 'cpu':
         raise ValueError("precision='fp16' needs a CUDA device; use 'bf16' on the CPU.")
     p = get_protocol(protocol, epochs=epochs, batch_size=batch_size, lr=lr)
@@ -544,6 +568,9 @@ def fit(
     spe = math.ceil(n / p.batch_size)
     opt, sched = make_optimizer(model, p, spe*p.epochs)
     run = Run(model, opt, sched, p, spe*p.epochs, spe)
+    if distributed:
+        from genesis_nb.scale import data_parallel
+        data_parallel(run, device, world, rank, n)
     cbs = list(callbacks)
     if genesis_layers(model) and not any(isinstance(c, GenesisCallback) for c in cbs):
         cbs.insert(0, GenesisCallback(**(genesis or {})))
@@ -560,7 +587,7 @@ def fit(
     if resume: history, wall = _resume(run, cbs, checkpoint, defining, gcb, log)
 
     def save():
-        if checkpoint is None: return
+        if checkpoint is None or rank: return   # one writer
         save_checkpoint(checkpoint, model=model.state_dict(), optimizer=opt.state_dict(),
                         scheduler=sched.state_dict() if sched is not None else None,
                         callbacks=[c.state_dict() for c in cbs], rng=_rng_state(), history=history,
@@ -605,7 +632,10 @@ def fit(
     wall += time.perf_counter() - t_start
     val, test, train = _final_metrics(model, data, device, precision, eval_test)
     life = next((c.summary() for c in cbs if isinstance(c, GenesisCallback)), None)
-    return FitResult(model, history, val, test, train, wall, run.step, p, life)
+    if distributed:
+        from genesis_nb.scale import finish_data_parallel
+        dist_info = finish_data_parallel(run)
+    return FitResult(model, history, val, test, train, wall, run.step, p, life, dist_info if distributed else None)
 
 # %% ../nbs/04_train.ipynb #03c08250
 _COLS = [('epoch', '{:>5}'), ('train_loss', '{:>10.4f}'), ('val_loss', '{:>8.4f}'), ('val_accuracy', '{:>12.4f}'),
@@ -722,6 +752,7 @@ def run_record(
             for n, l in genesis_layers(result.model)
         },
         lifecycle=result.lifecycle,
+        **({'distributed': result.distributed} if result.distributed else {}),
         provenance=provenance(argv),
         **(extra or {}),
     )
