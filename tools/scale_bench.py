@@ -7,8 +7,9 @@ Run it on an idle machine (it reports the load average before and after):
   records compared with `agreement` (same CPU and threads: bit for bit expected) and with the committed serial
   quick records (made with 2 threads: within the re-run tolerance);
 * DDP: the same `genesis-nb train` (genesis CNN, every layer genesis, 10,000 images, 1 epoch, global batch 64) in one
-  process and as 2 torchrun/gloo processes, one thread per process, `--repeats` times interleaved; the epoch's
-  seconds (the record's history) of each, and the ratio 2 processes / 1 process per repeat.
+  process with 1 thread, in one process with 2 threads (the same cores as DDP) and as 2 torchrun/gloo processes of
+  1 thread each, `--repeats` times interleaved; the epoch's seconds (the record's history) of each, and the ratios
+  of DDP to each single process, per repeat.
 
 Usage: python tools/scale_bench.py [--out results/scale] [--repeats 3]
 """
@@ -56,19 +57,20 @@ def study_throughput(tmp: Path, root: Path) -> dict:
 
 
 def ddp_epochs(tmp: Path, repeats: int) -> dict:
-    single, double = [], []
+    torchrun = [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc-per-node', '2']
+    variants = {'one process, 1 thread': ([sys.executable], 1), 'one process, 2 threads': ([sys.executable], 2),
+                'DDP, 2 processes × 1 thread': (torchrun, 1)}
+    secs = {k: [] for k in variants}
     for i in range(repeats):
-        for name, launcher in (('single', [sys.executable]),
-                               ('ddp', [sys.executable, '-m', 'torch.distributed.run', '--standalone',
-                                        '--nproc-per-node', '2'])):
-            folder = tmp/f'{name}-{i}'
-            run([*launcher, '-m', 'genesis_nb.cli', *TRAIN, '--out', str(folder)])
-            rec = json.loads((folder/'record.json').read_text())
-            (single if name == 'single' else double).append(rec['history'][0]['seconds'])
-    ratios = [d / s for s, d in zip(single, double)]
-    return dict(command='genesis-nb ' + ' '.join(TRAIN), threads_per_process=1, global_batch=64,
-                single_process_epoch_s=single, two_process_epoch_s=double, ratio_two_over_one=ratios,
-                ratio_median=statistics.median(ratios), ratio_min=min(ratios), ratio_max=max(ratios))
+        for j, (name, (launcher, threads)) in enumerate(variants.items()):
+            folder = tmp/f'ddp-{j}-{i}'
+            run([*launcher, '-m', 'genesis_nb.cli', *TRAIN, '--out', str(folder)], threads=threads)
+            secs[name].append(json.loads((folder/'record.json').read_text())['history'][0]['seconds'])
+    ddp = secs['DDP, 2 processes × 1 thread']
+    ratios = {f'DDP / {k}': [d / s for s, d in zip(v, ddp)] for k, v in secs.items() if not k.startswith('DDP')}
+    return dict(command='genesis-nb ' + ' '.join(TRAIN), global_batch=64, epoch_s=secs,
+                ratios={k: dict(per_repeat=v, median=statistics.median(v), min=min(v), max=max(v))
+                        for k, v in ratios.items()})
 
 
 def main():
@@ -88,8 +90,8 @@ def main():
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     (out/'scale.json').write_text(json.dumps(rec, indent=1))
     print(json.dumps({k: rec[k] for k in ('study', 'wall_time_s')}, indent=1))
-    print(f"DDP epoch ratio (2 processes / 1): {rec['ddp']['ratio_median']:.2f} "
-          f"[{rec['ddp']['ratio_min']:.2f}, {rec['ddp']['ratio_max']:.2f}]; written {out/'scale.json'}")
+    for k, r in rec['ddp']['ratios'].items(): print(f"{k}: {r['median']:.2f} [{r['min']:.2f}, {r['max']:.2f}]")
+    print(f"written {out/'scale.json'}")
 
 
 if __name__ == '__main__':
