@@ -90,18 +90,23 @@ def train_main(a, argv) -> dict:
     model = build_model(a.model, budget=a.budget, rank=a.rank, num_particles=a.num_particles, **pk)
     world, rank = int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('RANK', 0))   # set by torchrun
     folder = lock_folder(a.out) if rank == 0 else contextlib.nullcontext(Path(a.out))   # rank 0 writes
-    with folder as out:   # one process per output folder
-        res = fit(model, data, a.protocol, seed=a.seed, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr,
-                  device=a.device, precision=a.precision, genesis=genesis, checkpoint=out/'checkpoint.ckpt',
-                  resume=a.resume, distributed=world > 1,
-                  progress=not a.no_progress, options={k: getattr(a, k) for k in _MODEL_OPTIONS})
-        if rank: return None
-        rec = run_record(res, model_name=a.model, data=data, seed=a.seed, argv=argv,
-                         extra=dict(options={k: v for k, v in vars(a).items() if k not in ('func',)}))
-        small = compact_model(res.model.cpu()) if genesis_layers(res.model) else res.model.cpu()
-        save_file({k: v.contiguous() for k, v in small.state_dict().items()}, out/'model.safetensors')
-        tmp = out/f'record.json.{os.getpid()}.tmp'
-        tmp.write_text(json.dumps(rec, indent=1)); os.replace(tmp, out/'record.json')
+    try:
+        with folder as out:   # one process per output folder
+            res = fit(model, data, a.protocol, seed=a.seed, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr,
+                      device=a.device, precision=a.precision, genesis=genesis, checkpoint=out/'checkpoint.ckpt',
+                      resume=a.resume, distributed=world > 1,
+                      progress=not a.no_progress, options={k: getattr(a, k) for k in _MODEL_OPTIONS})
+            if rank: return None
+            rec = run_record(res, model_name=a.model, data=data, seed=a.seed, argv=argv,
+                             extra=dict(options={k: v for k, v in vars(a).items() if k not in ('func',)}))
+            small = compact_model(res.model.cpu()) if genesis_layers(res.model) else res.model.cpu()
+            save_file({k: v.contiguous() for k, v in small.state_dict().items()}, out/'model.safetensors')
+            tmp = out/f'record.json.{os.getpid()}.tmp'
+            tmp.write_text(json.dumps(rec, indent=1)); os.replace(tmp, out/'record.json')
+    finally:   # torchrun: every rank leaves the process group together, after rank 0 has written
+        if world > 1:
+            from genesis_nb.scale import end_distributed
+            end_distributed()
     t = res.test
     print(
         f"test accuracy: {t['accuracy']:.4f}  macro F1: {t['f1_macro']:.4f}  "

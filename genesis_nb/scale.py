@@ -15,7 +15,8 @@ from .study import StudyConfig, STARTS_DENSE, run_id, run_method, dense_start, s
 
 # %% auto #0
 __all__ = ['DDP_TOLERANCE', 'run_on_worker', 'dense_start_on_worker', 'submit_pending', 'check_workers', 'start_ray',
-           'reproduce_distributed', 'init_distributed', 'data_parallel', 'ranks_identical', 'finish_data_parallel']
+           'reproduce_distributed', 'init_distributed', 'data_parallel', 'ranks_identical', 'finish_data_parallel',
+           'end_distributed']
 
 # %% ../nbs/11_scale_out.ipynb #0e8334f2
 def _pin_threads(threads: int):
@@ -165,6 +166,14 @@ def finish_data_parallel(run) -> dict:
     run.forward = None
     return dict(world_size=run.world, global_batch=run.protocol.batch_size, backend=dist.get_backend(),
                 ranks_identical=same)
+
+# %% ../nbs/11_scale_out.ipynb #4012e521
+def end_distributed():
+    "Leave the process group together: wait for every rank (rank 0 writes the files), then tear it down."
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
 
 # %% ../nbs/11_scale_out.ipynb #878432b9
 DDP_TOLERANCE = dict(accuracy=5e-3, loss=5e-3)   # single process vs data-parallel ranks: metrics may differ by this

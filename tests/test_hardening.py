@@ -188,3 +188,20 @@ def test_two_study_calls_on_one_folder(tmp_path):
         one_line_error(run('reproduce', '--tiny', '--out', str(tmp_path)), 'in use by another genesis-nb process')
     finally:
         p.kill(); p.wait()
+
+# --- the distributed runners: bad shapes are refused before anything starts ----------------------------------------
+@pytest.mark.parametrize('args,needle', [
+    (['--workers', '0'], 'workers must be an integer >= 1'),
+    (['--workers', str(4 * (os.cpu_count() or 1))], 'Lower --workers'),
+    (['--workers', '1', '--threads-per-worker', '0'], 'threads must be an integer >= 1'),
+    (['--workers', '1', '--rerun', 'abc'], 'drop one'),
+    (['--address', 'auto', '--timings'], 'drop one'),
+])
+def test_bad_ray_option_is_one_line_and_exit_2(tmp_path, args, needle):
+    one_line_error(run('reproduce', '--tiny', '--out', str(tmp_path), *args), needle)
+
+def test_train_outside_torchrun_stays_single_process(tmp_path):
+    # WORLD_SIZE=1 (torchrun with one process, or a stray variable) trains without a process group
+    out = run('train', *TINY, '--out', str(tmp_path/'o'), env={**os.environ, 'WORLD_SIZE': '1'})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert 'distributed' not in json.loads((tmp_path/'o'/'record.json').read_text())

@@ -79,20 +79,22 @@ def main():
     ap.add_argument('--repeats', type=int, default=3)
     a = ap.parse_args()
     root = Path(__file__).resolve().parent.parent
-    tmp = Path(tempfile.mkdtemp())
+    tmp, out = Path(tempfile.mkdtemp()), Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
     t0, load0 = time.perf_counter(), os.getloadavg()
-    try:
-        rec = dict(study=study_throughput(tmp, root), ddp=ddp_epochs(tmp, a.repeats))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    rec.update(load_average_before=load0, load_average_after=os.getloadavg(), wall_time_s=time.perf_counter() - t0,
-               provenance=provenance(sys.argv))
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    (out/'scale.json').write_text(json.dumps(rec, indent=1))
-    print(json.dumps({k: rec[k] for k in ('study', 'wall_time_s')}, indent=1))
-    for k, r in rec['ddp']['ratios'].items(): print(f"{k}: {r['median']:.2f} [{r['min']:.2f}, {r['max']:.2f}]")
-    print(f"written {out/'scale.json'}")
+    rec = dict(provenance=provenance(sys.argv), load_average_before=load0)
 
+    def write(part, value):   # each part is on disk as soon as it is measured
+        rec[part] = value
+        rec.update(load_average_after=os.getloadavg(), wall_time_s=time.perf_counter() - t0)
+        (out/'scale.json').write_text(json.dumps(rec, indent=1))
+
+    write('study', study_throughput(tmp, root))
+    write('ddp', ddp_epochs(tmp, a.repeats))
+    shutil.rmtree(tmp, ignore_errors=True)   # kept if a part failed, to look at
+    print(json.dumps(rec['study'], indent=1))
+    for k, r in rec['ddp']['ratios'].items(): print(f"{k}: {r['median']:.2f} [{r['min']:.2f}, {r['max']:.2f}]")
+    print(f"written {out/'scale.json'} ({rec['wall_time_s']:.0f} s)")
 
 if __name__ == '__main__':
     main()
