@@ -8,7 +8,7 @@ import argparse, contextlib, json, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['train_main', 'main']
+__all__ = ['model_from_options', 'train_main', 'main']
 
 # %% ../nbs/05_cli.ipynb #ff12e077
 def _train_parser(sub):
@@ -62,6 +62,17 @@ def _train_parser(sub):
     p.add_argument('--no-progress', action='store_true', help='no progress bars')
     return p
 
+# %% ../nbs/05_cli.ipynb #22505820
+def model_from_options(a):
+    "The untrained model `genesis-nb train` builds from its options: parsed arguments, or a record's `options`."
+    from genesis_nb.cnn import build_model
+    if isinstance(a, dict): a = argparse.Namespace(**a)
+    pk = dict(tau=a.tau, spawn_prob=a.spawn_prob, initial_particles=a.initial_particles, birth=a.birth, gate=a.gate,
+              grace_steps=a.grace_steps, compile=a.compile)
+    if a.model in ('genesis', 'genesis-two-branch') and a.replace != 'conv2':
+        pk['replace'] = tuple(r.strip() for r in a.replace.split(',') if r.strip())
+    return build_model(a.model, budget=a.budget, rank=a.rank, num_particles=a.num_particles, **pk)
+
 # %% ../nbs/05_cli.ipynb #50147ace
 _MODEL_OPTIONS = ('model', 'budget', 'rank', 'num_particles', 'tau', 'spawn_prob', 'initial_particles', 'birth', 'gate',
                   'grace_steps', 'replace')  # what else defines a run (checked by --resume)
@@ -71,15 +82,10 @@ def train_main(a, argv) -> dict:
     import torch
     from safetensors.torch import save_file
     from genesis_nb.data import make_splits
-    from genesis_nb.cnn import build_model
     from genesis_nb.particles import genesis_layers, compact_model
     from genesis_nb.train import fit, run_record, lock_folder
     data = make_splits(a.dataset, train_size=a.train_size or None, val_size=a.val_size, seed=a.seed, root=a.data)
     torch.manual_seed(a.seed)
-    pk = dict(tau=a.tau, spawn_prob=a.spawn_prob, initial_particles=a.initial_particles, birth=a.birth, gate=a.gate,
-              grace_steps=a.grace_steps, compile=a.compile)
-    if a.model in ('genesis', 'genesis-two-branch') and a.replace != 'conv2':
-        pk['replace'] = tuple(r.strip() for r in a.replace.split(',') if r.strip())
     genesis = dict(pressure=a.pressure, target_params=a.target_params, target_particles=a.target_particles,
                    target_from=a.target_from, target_by=a.target_by)
     if a.model == 'fixed-rank':   # the control has no lifecycle: no pressure, no target
@@ -87,7 +93,7 @@ def train_main(a, argv) -> dict:
             raise ValueError("'fixed-rank' is the control without a lifecycle: drop --target-params and "
                              '--target-particles, set --rank.')
         genesis = dict(pressure=0.)
-    model = build_model(a.model, budget=a.budget, rank=a.rank, num_particles=a.num_particles, **pk)
+    model = model_from_options(a)
     world, rank = int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('RANK', 0))   # set by torchrun
     folder = lock_folder(a.out) if rank == 0 else contextlib.nullcontext(Path(a.out))   # rank 0 writes
     try:
@@ -153,8 +159,8 @@ def _one_line(e) -> str:
 _EXTRA_PARSERS = [
     'genesis_nb.study',
     'genesis_nb.bench',
+    'genesis_nb.deploy',
 ]  # modules whose `add_parser(sub)` adds a subcommand (case study, benchmarks)
 
 # %% ../nbs/05_cli.ipynb #f0747a84
-#| eval: false
-if __name__ == '__main__': main()
+if __name__ == '__main__' and __spec__ is not None and __spec__.name == 'genesis_nb.cli': main()   # not in a notebook

@@ -5,6 +5,7 @@
 # %% ../nbs/06_compress.ipynb #a8bfb873
 from __future__ import annotations
 import copy, json
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -16,9 +17,9 @@ from .particles import genesis_layers, compact_model
 from .cnn import count_params, svd_factorise
 
 # %% auto #0
-__all__ = ['weight_names', 'int8_per_channel', 'from_int8', 'serialise', 'deserialise', 'int8_model', 'low_rank_ranks',
-           'factorise_linear', 'low_rank_model', 'pruning_schedule', 'magnitude_prune', 'finish_pruning',
-           'channel_ratio', 'channel_pruner']
+__all__ = ['weight_names', 'quiet_torchao', 'int8_per_channel', 'from_int8', 'serialise', 'deserialise', 'int8_model',
+           'low_rank_ranks', 'factorise_linear', 'low_rank_model', 'pruning_schedule', 'magnitude_prune',
+           'finish_pruning', 'channel_ratio', 'channel_pruner']
 
 # %% ../nbs/06_compress.ipynb #493da5b7
 def weight_names(model: nn.Module) -> list[str]:
@@ -27,13 +28,19 @@ def weight_names(model: nn.Module) -> list[str]:
             if isinstance(m, (nn.Conv2d, nn.Linear)) and m.weight.dim() >= 2]
 
 # %% ../nbs/06_compress.ipynb #61e67535
-def _torchao_primitives():
-    "torchao's affine quantisation primitives (imported quietly: torchao 0.18 logs a deprecation note from torch)."
+@contextmanager
+def quiet_torchao():
+    "Import torchao quietly: torchao 0.18 makes torch log a deprecation note (`register_constant`) at import."
     import logging
     log = logging.getLogger('torch.utils._pytree'); level = log.level
     log.setLevel(logging.ERROR)
-    try: from torchao.quantization import quant_primitives
+    try: yield
     finally: log.setLevel(level)
+
+# %% ../nbs/06_compress.ipynb #5dd27c4b
+def _torchao_primitives():
+    "torchao's affine quantisation primitives."
+    with quiet_torchao(): from torchao.quantization import quant_primitives
     return quant_primitives
 
 # %% ../nbs/06_compress.ipynb #5ab3cf3d

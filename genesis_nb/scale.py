@@ -73,6 +73,7 @@ def check_workers(workers: int | None, threads: int, address: str | None = None)
 # %% ../nbs/11_scale_out.ipynb #124d7ed3
 def start_ray(workers: int | None, threads: int, address: str | None = None) -> bool:
     "Start (or connect to) Ray unless it is running; True if this call did, and so must shut it down."
+    logging.getLogger('ray.widgets.util').setLevel(logging.WARNING)   # importing Ray in Jupyter: a note on widgets
     try: import ray
     except ImportError:
         raise ValueError("running the study on Ray needs the 'ray' package: pip install 'genesis_nb[distributed]' "
