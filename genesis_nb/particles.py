@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['DEFAULTS', 'activation_scores', 'particle_forward', 'global_means', 'GenesisConfig', 'GenesisLayer',
+__all__ = ['DEFAULTS', 'activation_scores', 'particle_forward', 'global_means', 'GenesisConfig', 'GenesisLayer', 'quiet_compile',
            'compiled_particle_forward', 'GenesisConv2d', 'GenesisLinear', 'genesis_layers', 'freeze_inactive',
            'annealed_temperature', 'set_temperature', 'GatedParticles', 'compact_model', 'fold_model', 'particle_cost',
            'stored_params', 'size_bounds', 'size_goal', 'cut_weakest', 'particle_loop_forward', 'lifecycle_frame',
@@ -176,14 +176,20 @@ class GenesisLayer(nn.Module):
         "Born particles past their grace period: the ones the activation rule may switch off."
         return self.born & (self.steps >= self.settled_from)
 
+# %% ../nbs/02_particles.ipynb #eff403b4
+def quiet_compile():
+    "Keep torch.compile's first-call notes (a CUDA probe on a CPU-only machine, ignored profiler marks) out of output."
+    import logging
+    for name in ('torch.utils.cpp_extension', 'torch._logging._internal'):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
 # %% ../nbs/02_particles.ipynb #1db38ac6
 _compiled = None
 def compiled_particle_forward():
     "`particle_forward` compiled with `torch.compile` (once per process; shapes specialise as usual)."
     global _compiled
     if _compiled is None:  # the 1×1 mix as a matrix product: on small maps faster than the CPU convolution kernel
-        if not torch.cuda.is_available():  # inductor's C++ toolchain probe warns about CUDA_HOME on CPU-only machines
-            import logging; logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)
+        quiet_compile()
         _compiled = torch.compile(particle_forward, fullgraph=True, dynamic=False, options={'conv_1x1_as_mm': True})
     return _compiled
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the benchmark suite on a GPU when one is present (CPU otherwise); about 5 minutes.
+# Run the benchmark suite on a GPU when one is present (CPU otherwise); its wall time is in the record it writes.
 # Writes results_gpu/bench/bench.json. Usage: tools/bench_gpu.sh [--quick]
 set -euo pipefail
 cd "$(dirname "$0")/.."
