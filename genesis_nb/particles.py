@@ -190,6 +190,10 @@ def compiled_particle_forward():
     global _compiled
     if _compiled is None:  # the 1×1 mix as a matrix product: on small maps faster than the CPU convolution kernel
         quiet_compile()
+        # one compiled function serves every layer shape of the process, each shape its own graph: dynamo's default
+        # limit of 8 graphs per function would fail the ninth shape (fullgraph), e.g. in a network of many layers
+        import torch._dynamo
+        torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, 256)
         _compiled = torch.compile(particle_forward, fullgraph=True, dynamic=False, options={'conv_1x1_as_mm': True})
     return _compiled
 
