@@ -282,24 +282,29 @@ def bench_crossover(
 
 # %% ../nbs/07_bench.ipynb #187c1061
 def plot_crossover(rows: list, axs=None):
-    "Heat maps of time ratio / MAC ratio: one panel per mode and compilation; cells at most 1.5 follow MACs."
+    "Heat maps of time ratio / MAC ratio, modes in rows and eager/compiled in columns; at most 1.5 follows MACs."
     import matplotlib.pyplot as plt, numpy as np
     from matplotlib.colors import TwoSlopeNorm
     panels = sorted({(r['mode'], r['compiled']) for r in rows})
-    if axs is None: axs = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.6), squeeze=False)[1][0]
     shapes = sorted({(r['hw'], r['c_in'], r['c_out']) for r in rows})
     fracs = sorted({r['fraction'] for r in rows})
-    for ax, (mode, comp) in zip(axs, panels):
-        cell = {(r['hw'], r['c_in'], r['c_out'], r['fraction']): r
-                for r in rows if (r['mode'], r['compiled']) == (mode, comp)}
-        z = np.array([[cell[(*s, f)]['time_ratio'] / cell[(*s, f)]['mac_ratio'] for f in fracs] for s in shapes])
-        im = ax.imshow(z, cmap='RdYlGn_r', norm=TwoSlopeNorm(vcenter=FOLLOWS_MACS, vmin=min(z.min(), 1.0),
-                                                                 vmax=max(z.max(), 2.0)), aspect='auto')
+    z = {}
+    for p in panels:
+        cell = {(r['hw'], r['c_in'], r['c_out'], r['fraction']): r for r in rows if (r['mode'], r['compiled']) == p}
+        z[p] = np.array([[cell[(*s, f)]['time_ratio'] / cell[(*s, f)]['mac_ratio'] for f in fracs] for s in shapes])
+    allz = np.concatenate([v.ravel() for v in z.values()])
+    norm = TwoSlopeNorm(vcenter=FOLLOWS_MACS, vmin=min(allz.min(), 1.0), vmax=max(allz.max(), 2.0))   # one scale
+    if axs is None:
+        cols = len({p[1] for p in panels}); nrows = math.ceil(len(panels) / cols)
+        axs = plt.subplots(nrows, cols, figsize=(4.6 * cols, 4.4 * nrows), sharey=True, squeeze=False,
+                           gridspec_kw=dict(hspace=0.35))[1].flatten()
+    for ax, p in zip(axs, panels):
+        im = ax.imshow(z[p], cmap='RdYlGn_r', norm=norm, aspect='auto')
         for i in range(len(shapes)):
-            for j in range(len(fracs)): ax.text(j, i, f'{z[i, j]:.1f}', ha='center', va='center', fontsize=7)
+            for j in range(len(fracs)): ax.text(j, i, f'{z[p][i, j]:.1f}', ha='center', va='center', fontsize=7)
         ax.set_xticks(range(len(fracs)), [f'1/{round(1/f)}' for f in fracs])
         ax.set_yticks(range(len(shapes)), [f'{h}² · {a}→{b}' for h, a, b in shapes], fontsize=7)
-        ax.set_xlabel('K / C_out'); ax.set_title(f"{mode}, {'compiled' if comp else 'eager'}", fontsize=9)
+        ax.set_xlabel('K / C_out'); ax.set_title(f"{p[0]}, {'compiled' if p[1] else 'eager'}", fontsize=9)
     axs[0].figure.colorbar(im, ax=list(axs), shrink=0.8, label='time ratio / MAC ratio (≤ 1.5: follows MACs)')
     return axs
 

@@ -180,7 +180,7 @@ class GenesisLayer(nn.Module):
 def quiet_compile():
     "Keep torch.compile's first-call notes (a CUDA probe on a CPU-only machine, ignored profiler marks) out of output."
     import logging
-    for name in ('torch.utils.cpp_extension', 'torch._logging._internal'):
+    for name in ('torch.utils.cpp_extension', 'torch._dynamo.variables.ctx_manager', 'torch._dynamo.variables.torch'):
         logging.getLogger(name).setLevel(logging.ERROR)
 
 # %% ../nbs/02_particles.ipynb #1db38ac6
