@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_scale_out.ipynb #02e5a2e7
 from __future__ import annotations
-import logging, os
+import logging, os, time
 from pathlib import Path
 
 import torch
@@ -107,11 +107,18 @@ def reproduce_distributed(
             futures = submit_pending(call, threads, root, argv)
             try:
                 while futures:
-                    (f,), _ = ray.wait(list(futures), num_returns=1)
-                    s = futures.pop(f)
-                    call.add(s, ray.get(f))
-            except BaseException:
-                for f in futures: ray.cancel(f, force=True)
+                    try:
+                        (f,), _ = ray.wait(list(futures), num_returns=1)
+                        rec = ray.get(f)
+                    except ray.exceptions.RayError:   # a Ctrl-C reaches Ray's processes too, and may fail a task
+                        time.sleep(1.)                 # first: let this process's own interrupt arrive, then report
+                        raise
+                    call.add(futures.pop(f), rec)
+            except BaseException:   # a local Ray goes with its shutdown; on a cluster, withdraw what is left
+                if not started:
+                    for f in futures:
+                        try: ray.cancel(f)
+                        except Exception: pass   # best effort: the cluster may be going too
                 raise
     finally:
         if started: ray.shutdown()
