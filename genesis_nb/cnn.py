@@ -201,7 +201,7 @@ def lenet5_caffe(genesis: bool = False, num_classes: int = 10,
 
 # %% ../nbs/03_cnn.ipynb #e46be737
 MODEL_NAMES = ('standard', 'genesis', 'genesis-two-branch', 'dense-matched', 'seed-listing', 'fixed-rank', 'mlp',
-               'genesis-mlp', 'lenet5', 'genesis-lenet5')
+               'genesis-mlp', 'lenet5', 'genesis-lenet5', 'lstm', 'genesis-lstm', 'vit', 'genesis-vit')
 
 def build_model(name: str, *, budget: int | None = None, rank: int | dict | None = None,
                 num_particles: int | dict | None = DEFAULTS.num_particles, **particle_kw) -> nn.Module:
@@ -219,5 +219,9 @@ def build_model(name: str, *, budget: int | None = None, rank: int | dict | None
     if name == 'genesis-mlp': return mlp(genesis=True, num_particles=num_particles, **particle_kw)
     if name == 'lenet5': return lenet5_caffe()
     if name == 'genesis-lenet5': return lenet5_caffe(genesis=True, num_particles=num_particles, **particle_kw)
+    if name in ('lstm', 'genesis-lstm', 'vit', 'genesis-vit'):   # beyond the CNN (`genesis_nb.sequence`)
+        from genesis_nb.sequence import RowLSTM, PatchViT
+        make = RowLSTM if 'lstm' in name else PatchViT
+        return make(genesis=True, num_particles=num_particles, **particle_kw) if 'genesis' in name else make()
     if name == 'seed-listing': return seed_listing_cnn()  # the listing's own sizes: K = 8 particles of dim 100
     raise ValueError(f'unknown model {name!r}; choose one of {list(MODEL_NAMES)}.')

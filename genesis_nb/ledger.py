@@ -9,14 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .study import load_runs
+from .study import load_runs, SEQUENCE_ARCHS
 
 # %% auto #0
 __all__ = ['ALPHA', 'NONINFERIORITY_MARGIN', 'TIMING_NOISE_MARGIN', 'BIRTH_NONINFERIORITY_MARGIN', 'CLAIMS', 'PUBLISHED',
            'margin_for', 'paired_t', 'noninferiority', 'paired_noninferiority', 'pitman_morgan', 'holm', 'timing_ratio',
-           'frame', 'settings_of', 'pairs', 'ledger_tests', 'verdict', 'timing_verdict', 'mac_ratios', 'claims_ledger',
-           'frontier', 'frontier_tests', 'md_table', 'pretty', 'published_table', 'plot_frontier', 'results_folder',
-           'load_timings', 'load_bench', 'write_reports']
+           'frame', 'settings_of', 'pairs', 'ledger_tests', 'c8_tests', 'verdict', 'timing_verdict', 'mac_ratios',
+           'claims_ledger', 'frontier', 'frontier_tests', 'md_table', 'pretty', 'published_table', 'plot_frontier',
+           'results_folder', 'load_timings', 'load_bench', 'write_reports']
 
 # %% ../nbs/09_ledger.ipynb #292836fb
 ALPHA = 0.05
@@ -158,8 +158,8 @@ def _test_rows(df, setting, factor) -> list[dict]:
 
 # %% ../nbs/09_ledger.ipynb #ec087f92
 def _status(r) -> str:
-    "A test's outcome after Holm: better / worse / no difference, or non-inferior / not shown for C1."
-    if r.claim == 'C1': return 'non-inferior' if r.p_holm < ALPHA else 'not shown'
+    "A test's outcome after Holm: better / worse / no difference, or non-inferior / not shown for C1 and C8."
+    if r.claim in ('C1', 'C8'): return 'non-inferior' if r.p_holm < ALPHA else 'not shown'
     if r.p_holm >= ALPHA: return 'no difference'
     if r.claim == 'C7': return 'more variable' if r.estimate > 1 else 'less variable'
     up = r.estimate > 0
@@ -167,9 +167,9 @@ def _status(r) -> str:
 
 # %% ../nbs/09_ledger.ipynb #649bc08b
 def ledger_tests(df):
-    "Every test of the ledger, one row each, with Holm-adjusted p-values and outcomes."
+    "Every test of claims C1–C7 (networks outside `SEQUENCE_ARCHS`), one row each, with Holm-adjusted p-values."
     import pandas as pd
-    rows = []
+    df, rows = df[~df.arch.isin(SEQUENCE_ARCHS)], []
     for s in settings_of(df):
         d = df[(df.arch == s[0]) & (df.dataset == s[1]) & (df.train_size == s[2])]
         for f in sorted(d[d.method == 'genesis'].factor.dropna().unique()): rows += _test_rows(df, s, f)
@@ -179,8 +179,28 @@ def ledger_tests(df):
     t['outcome'] = [_status(r) for r in t.itertuples()]
     return t
 
+# %% ../nbs/09_ledger.ipynb #19bf25c4
+def c8_tests(df):
+    "Claim C8: genesis non-inferior to the standard twin on the `SEQUENCE_ARCHS` networks, at every budget (own Holm)."
+    import pandas as pd
+    df, rows = df[df.arch.isin(SEQUENCE_ARCHS)], []
+    for s in settings_of(df):
+        d = df[(df.arch == s[0]) & (df.dataset == s[1]) & (df.train_size == s[2])]
+        for f in sorted(d[d.method == 'genesis'].factor.dropna().unique()):
+            a, b = pairs(df, s, 'test_acc', 'genesis', factor=f)
+            if len(a) < 3: continue
+            nf = noninferiority(a - b, margin_for(s[2]))
+            rows.append(dict(claim='C8', test='non-inferiority', setting=f'{s[0]} · {s[1]} · {s[2]:,}', factor=f,
+                             n=nf['n'], estimate=nf['mean'], low=nf['lower'], high=float('inf'), p=nf['p'], sign=+1))
+    t = pd.DataFrame(rows)
+    if not len(t): return t
+    t['p_holm'] = holm(t.p)
+    t['outcome'] = [_status(r) for r in t.itertuples()]
+    return t
+
 # %% ../nbs/09_ledger.ipynb #c1fca588
-_FAVOURABLE = {'C1': 'non-inferior', 'C3': 'better', 'C4': 'better', 'C5': 'better', 'C7': 'more variable'}
+_FAVOURABLE = {'C1': 'non-inferior', 'C3': 'better', 'C4': 'better', 'C5': 'better', 'C7': 'more variable',
+               'C8': 'non-inferior'}
 CLAIMS = {
     'C1': 'fewer stored parameters and bytes at equal accuracy',
     'C2': 'higher efficiency (MACs, inference speed)',
@@ -189,6 +209,7 @@ CLAIMS = {
     'C5': 'more robust to corrupted inputs',
     'C6': 'training is more expensive (admitted)',
     'C7': 'more sensitive to initialisation and data (admitted)',
+    'C8': 'carries over to RNNs and Transformers (S14)',
 }
 
 # %% ../nbs/09_ledger.ipynb #a1897c00
@@ -206,7 +227,7 @@ def _evidence(t) -> str:
     for r in t.itertuples():
         pp = 100 if r.claim != 'C7' else 1
         est = f'SD ratio {r.estimate:.2f}' if r.claim == 'C7' else f'Δ {r.estimate*pp:+.2f} pp'
-        ci = (f' (95 % bound {r.low*pp:+.2f})' if r.claim == 'C1' else '' if r.claim == 'C7'
+        ci = (f' (95 % bound {r.low*pp:+.2f})' if r.claim in ('C1', 'C8') else '' if r.claim == 'C7'
               else f' [{r.low*pp:+.2f}, {r.high*pp:+.2f}]')
         out.append(f'{r.setting} {r.factor:g}×{" " + r.test if r.claim == "C4" else ""}: {est}{ci}, '
                    f'p_Holm {r.p_holm:.2g}, {r.outcome}')
@@ -238,15 +259,16 @@ def mac_ratios(df) -> dict:
 
 # %% ../nbs/09_ledger.ipynb #22ccbf93
 def claims_ledger(df, timings: dict | None = None):
-    "One row per claim C1–C7: verdict and evidence, from the run rows `df` and the timing record."
+    "One row per claim C1–C8: verdict and evidence, from the run rows `df` and the timing record."
     import pandas as pd
-    t = ledger_tests(df)
+    t, c8 = ledger_tests(df), c8_tests(df)
+    t = pd.concat([t, c8], ignore_index=True) if len(c8) else t
     rows = []
-    for c in ('C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7'):
+    for c in CLAIMS:
         if c in ('C2', 'C6'):
             v, ev = timing_verdict(timings, c)
             if c == 'C2':
-                macs = mac_ratios(df)
+                macs = mac_ratios(df[~df.arch.isin(SEQUENCE_ARCHS)])
                 arch_best = {}
                 for (a, f), r in macs.items(): arch_best.setdefault(a, []).append(f'{f:g}×: {r:.2f}')
                 ev = ('MACs of the compacted genesis model / standard: ' +

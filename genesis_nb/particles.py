@@ -4,6 +4,7 @@
 
 # %% ../nbs/02_particles.ipynb #2ccf2863
 from __future__ import annotations
+import functools
 import math
 from dataclasses import dataclass
 from contextlib import contextmanager
@@ -152,7 +153,7 @@ class GenesisLayer(nn.Module):
         self.history, self.events = [], []  # per-step (step, born, active); (step, event, slot)
         self.compile = compile
         self.sync_stats = False   # set by `fit(distributed=True)`: statistics of the global batch
-        self._last_active, self._x, self._gy = self.active.tolist(), None, None
+        self._last_active, self._kept_io = self.active.tolist(), []
 
     # -- sizes -------------------------------------------------------------------------------
     @property
@@ -213,13 +214,13 @@ def forward(self: GenesisLayer, x):
     if measure:
         self.active.copy_(active)
         if self.birth == 'gradient' and not bool(self.born.all()) and y.requires_grad:
-            self._x = x.detach()
-            y.register_hook(self._keep_grad)
+            self._kept_io.append([x.detach(), None])
+            y.register_hook(functools.partial(self._keep_grad, len(self._kept_io) - 1))
     return y if lead is None else y.reshape(*lead, y.shape[-1])
 
 # %% ../nbs/02_particles.ipynb #45b384e7
 @patch
-def _keep_grad(self: GenesisLayer, grad): self._gy = grad.detach()
+def _keep_grad(self: GenesisLayer, call: int, grad): self._kept_io[call][1] = grad.detach()
 
 # %% ../nbs/02_particles.ipynb #806385a4
 def _pair(v, name):
@@ -309,13 +310,14 @@ class GenesisLinear(GenesisLayer):
 
 # %% ../nbs/02_particles.ipynb #a711a1a5
 def _dense_grad(self):
-    "Gradient of the loss w.r.t. the dense weight this layer stands for, from the kept input and output gradient."
-    if self._x is None or self._gy is None: return None
+    "Gradient of the loss w.r.t. the dense weight this layer stands for: a sum over this step's calls of the layer."
+    pairs = [(x, gy.to(x.dtype)) for x, gy in self._kept_io if gy is not None]
+    if not pairs: return None
     if self.conv:
-        G = torch.nn.grad.conv2d_weight(self._x, (self.out_features, *self.particles.shape[1:]),
-                                        self._gy.to(self._x.dtype), self.stride, self.padding)
-        return G.reshape(self.out_features, -1)
-    return self._gy.to(self._x.dtype).T @ self._x
+        shape = (self.out_features, *self.particles.shape[1:])
+        return sum(torch.nn.grad.conv2d_weight(x, shape, gy, self.stride, self.padding)
+                   for x, gy in pairs).reshape(self.out_features, -1)
+    return sum(gy.T @ x for x, gy in pairs)
 
 # %% ../nbs/02_particles.ipynb #1ff1b28e
 @patch
@@ -355,7 +357,7 @@ def lifecycle_step(self: GenesisLayer, births: bool = True):
         self.spawn(unborn[torch.rand(len(unborn)) < self.spawn_prob])
     self.steps += 1
     self.history.append((int(self.steps), self.num_born, self.num_active))
-    self._last_active, self._x, self._gy = self.active.tolist(), None, None
+    self._last_active, self._kept_io = self.active.tolist(), []
 
 # %% ../nbs/02_particles.ipynb #3e7b08a8
 @patch
@@ -649,4 +651,4 @@ def load_lifecycle_state(self: GenesisLayer, state: dict):
     "Restore what `lifecycle_state` returned (after `load_state_dict`)."
     self.history = [tuple(h) for h in state.get('history', [])]
     self.events = [tuple(e) for e in state.get('events', [])]
-    self._last_active, self._x, self._gy = self.active.tolist(), None, None
+    self._last_active, self._kept_io = self.active.tolist(), []
