@@ -15,7 +15,7 @@ from .cnn import layer_particles
 
 # %% auto #0
 __all__ = ['projection', 'rows_as_sequence', 'output_at_zero', 'RowLSTM', 'row_lstm_counts', 'SelfAttention', 'TransformerBlock',
-           'PatchViT', 'vit_counts']
+           'PatchViT', 'vit_counts', 'live_particles', 'plot_live_particles']
 
 # %% ../nbs/13_beyond_cnn.ipynb #2d8bdd52
 def projection(
@@ -149,3 +149,33 @@ def vit_counts(patch: int = 7, width: int = 64, depth: int = 2, mlp: int = 128, 
     block = 4*D*(D + 1) + D*(M + 1) + M*(D + 1) + 4*D
     return dict(params=(p2 + 1)*D + N*D + depth*block + 2*D + num_classes*(D + 1),
                 macs=N*p2*D + depth*(4*N*D*D + 2*N*N*D + 2*N*D*M) + num_classes*D)
+
+# %% ../nbs/13_beyond_cnn.ipynb #106e1315
+def live_particles(runs: list, arch: str, train_size: int | None = None):
+    "Live particles of every genesis layer of `arch`'s genesis runs over training: one row per run, layer and step."
+    import pandas as pd
+    rows = [dict(seed=r['seed'], factor=r['factor'], train_size=r['train_size'], layer=p['layer'], step=s,
+                 born=b, active=a)
+            for r in runs if r['arch'] == arch and r['method'] == 'genesis'
+            and (train_size is None or r['train_size'] == train_size)
+            for p in r['particles'].values() for s, b, a in p['history']]
+    return pd.DataFrame(rows, columns=['seed', 'factor', 'train_size', 'layer', 'step', 'born', 'active'])
+
+# %% ../nbs/13_beyond_cnn.ipynb #040000a9
+def plot_live_particles(lp, title: str = ''):
+    "Median live particles per layer over training (one panel per budget): which projections the lifecycle shrinks."
+    import matplotlib.pyplot as plt
+    factors = sorted(lp.factor.unique())
+    fig, axes = plt.subplots(1, len(factors), figsize=(3.8*len(factors), 3.2), sharey=True, squeeze=False)
+    kinds = list(dict.fromkeys(l.split('.')[-1] for l in lp.layer))
+    for ax, f in zip(axes[0], factors):
+        med = lp[lp.factor == f].groupby(['layer', 'step'], sort=False).active.median().reset_index()
+        for layer, d in med.groupby('layer', sort=False):
+            block = layer.split('.')[1] if layer.startswith('blocks.') else '0'
+            ax.step(d.step, d.active, where='post', color=f'C{kinds.index(layer.split(".")[-1])}',
+                    ls='-' if block == '0' else '--', lw=1.3, label=layer)
+        ax.set_title(f'{title} {f:g}× budget'.strip(), fontsize=10); ax.set_xlabel('training step'); ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel('live particles (median over seeds)')
+    axes[0][-1].legend(fontsize=7, loc='upper right', ncol=2 if len(kinds) > 2 else 1)
+    fig.tight_layout()
+    return fig

@@ -431,10 +431,10 @@ _LSTM_BUDGETS, _VIT_BUDGETS = (3, 8, 20), (2, 4, 8)   # within each genesis twin
 TINY = StudyConfig('tiny', [Setting(train_size=200, epochs=2, budgets=(8,), seeds=(0, 1), robustness=False)],
                    val_size=500)
 QUICK = StudyConfig('quick', [Setting(budgets=(3, 20), seeds=(0, 1, 2)),
-                              # beyond the CNN: one budget, 6 epochs, so that both add under 2 minutes together
-                              Setting('row-lstm', epochs=6, methods=('standard', 'genesis'), budgets=(8,),
-                                      seeds=(0, 1, 2), robustness=False),
-                              Setting('vit', epochs=6, methods=('standard', 'genesis'), budgets=(4,), seeds=(0, 1, 2),
+                              # beyond the CNN: one budget of the full study's, its first 3 seeds (the same runs)
+                              Setting('row-lstm', methods=('standard', 'genesis'), budgets=(8,), seeds=(0, 1, 2),
+                                      robustness=False),
+                              Setting('vit', methods=('standard', 'genesis'), budgets=(4,), seeds=(0, 1, 2),
                                       robustness=False)])
 FULL = StudyConfig('study', [
     Setting(),
