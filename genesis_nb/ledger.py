@@ -299,7 +299,7 @@ def frontier(df):
 def frontier_tests(df):
     "Genesis vs every other method at each budget: paired difference of test accuracy, t-interval, Holm p."
     import pandas as pd
-    rows = []
+    rows = []   # Holm within each family: the CNN networks, and (claim C8's) the recurrent network and Transformer
     for s in settings_of(df):
         d = df[(df.arch == s[0]) & (df.dataset == s[1]) & (df.train_size == s[2])]
         for f in sorted(d[d.method == 'genesis'].factor.dropna().unique()):
@@ -308,10 +308,11 @@ def frontier_tests(df):
                 if len(a) < 3: continue
                 r = paired_t(a - b)
                 rows.append(dict(setting=f'{s[0]} · {s[1]} · {s[2]:,}', factor=f, versus=m, n=r['n'], diff=r['mean'],
-                                 low=r['low'], high=r['high'], p=r['p']))
+                                 low=r['low'], high=r['high'], p=r['p'], family=s[0] in SEQUENCE_ARCHS))
     t = pd.DataFrame(rows)
     if len(t):
-        t['p_holm'] = holm(t.p)
+        t['p_holm'] = t.groupby('family').p.transform(holm)
+        t = t.drop(columns='family')
         t['genesis is'] = ['better' if p < ALPHA and x > 0 else 'worse' if p < ALPHA else 'no difference'
                            for p, x in zip(t.p_holm, t['diff'])]
     return t
