@@ -5,6 +5,7 @@
 # %% ../nbs/07_bench.ipynb #d38b8f80
 from __future__ import annotations
 import json, math, statistics, time
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -18,10 +19,10 @@ from .cnn import standard_cnn, genesis_cnn, count_macs, count_params
 from .train import provenance
 
 # %% auto #0
-__all__ = ['CROSSOVER', 'FOLLOWS_MACS', 'time_interleaved', 'bench_train_step', 'bench_loop', 'bench_inference', 'bench_epochs',
-           'saved_activation_bytes', 'bench_memory', 'bench_crossover', 'plot_crossover', 'ranks_for_budget',
-           'bench_nets', 'bench_train_steps', 'top_ops', 'bench_profiles', 'run_bench', 'bench_tables', 'bench_main',
-           'add_parser', 'goals_table', 'deployed_accuracy_loss', 'deployment_goals']
+__all__ = ['CROSSOVER', 'FOLLOWS_MACS', 'time_interleaved', 'bench_train_step', 'exact_fp32', 'bench_loop', 'bench_inference',
+           'bench_epochs', 'saved_activation_bytes', 'bench_memory', 'bench_crossover', 'plot_crossover',
+           'ranks_for_budget', 'bench_nets', 'bench_train_steps', 'top_ops', 'bench_profiles', 'run_bench',
+           'bench_tables', 'bench_main', 'add_parser', 'goals_table', 'deployed_accuracy_loss', 'deployment_goals']
 
 # %% ../nbs/07_bench.ipynb #2233e7c6
 def _sync(device):
@@ -95,6 +96,16 @@ def bench_train_step(ks=(4, 8, 16, 32), batches=(64, 256), compiled: bool = True
             )
     return rows
 
+# %% ../nbs/07_bench.ipynb #fab73170
+@contextmanager
+def exact_fp32():
+    "Plain fp32 arithmetic for an equality check: on a GPU, no TF32 in matrix products or cuDNN convolutions."
+    precision = torch.get_float32_matmul_precision()
+    torch.set_float32_matmul_precision('highest')
+    try:
+        with torch.backends.cudnn.flags(enabled=torch.backends.cudnn.enabled, allow_tf32=False): yield
+    finally: torch.set_float32_matmul_precision(precision)
+
 # %% ../nbs/07_bench.ipynb #b23b8b69
 def bench_loop(ks=(16,), batch=256, repeats=7, device='cpu', c_in=32, c_out=64, hw=7) -> list:
     "Forward + backward time of the per-particle loop vs the vectorised layer (eval-mode mask, gate on)."
@@ -103,7 +114,8 @@ def bench_loop(ks=(16,), batch=256, repeats=7, device='cpu', c_in=32, c_out=64, 
     for k in ks:
         torch.manual_seed(0)
         layer = GenesisConv2d(c_in, c_out, 5, 2, 2, num_particles=k, gate=True).to(device).eval()
-        with torch.no_grad(): assert torch.allclose(particle_loop_forward(layer, x), layer(x), atol=1e-4)
+        with torch.no_grad(), exact_fp32():   # TF32 on a GPU would round both differently
+            assert torch.allclose(particle_loop_forward(layer, x), layer(x), atol=1e-4)
         t = time_interleaved(
             {'vectorised': lambda: layer(x).sum().backward(),
              'loop': lambda: particle_loop_forward(layer, x).sum().backward()},
