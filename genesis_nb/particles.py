@@ -446,7 +446,8 @@ class GatedParticles(nn.Module):
         super().__init__()
         self.particles, self.mix = nn.Parameter(particles), nn.Parameter(mix)
         self.bias = nn.Parameter(bias) if bias is not None else None
-        self.gate = nn.Linear(gate_weight.shape[1], gate_weight.shape[0])
+        self.gate = nn.Linear(gate_weight.shape[1], gate_weight.shape[0], device=particles.device,
+                              dtype=particles.dtype)
         with torch.no_grad(): self.gate.weight.copy_(gate_weight); self.gate.bias.copy_(gate_bias)
         self.register_buffer('temperature', temperature.clone())
         self.register_buffer('live', torch.ones(particles.shape[0], dtype=torch.bool))
@@ -477,12 +478,14 @@ def compact(self: GenesisLayer) -> nn.Module:
     if self.has_gate:
         return GatedParticles(P, A, b, self.gate.weight.detach()[keep].clone(), self.gate.bias.detach()[keep].clone(),
                               self.temperature, self.conv, *self._conv_args_pairs())
+    on = dict(device=P.device, dtype=P.dtype)   # the compacted layer lives where the layer does
     if self.conv:
-        first = nn.Conv2d(self.in_channels, Kp, self.kernel_size, self.stride, self.padding, bias=False)
-        second = nn.Conv2d(Kp, self.out_features, 1, bias=b is not None)
+        first = nn.Conv2d(self.in_channels, Kp, self.kernel_size, self.stride, self.padding, bias=False, **on)
+        second = nn.Conv2d(Kp, self.out_features, 1, bias=b is not None, **on)
         A = A[:, :, None, None]
     else:
-        first, second = nn.Linear(self.fan_in, Kp, bias=False), nn.Linear(Kp, self.out_features, bias=b is not None)
+        first = nn.Linear(self.fan_in, Kp, bias=False, **on)
+        second = nn.Linear(Kp, self.out_features, bias=b is not None, **on)
     with torch.no_grad():
         first.weight.copy_(P); second.weight.copy_(A)
         if b is not None: second.bias.copy_(b)
@@ -500,10 +503,11 @@ def fold(self: GenesisLayer) -> nn.Module:
     keep, P, A = _kept(self)
     W = (A @ P.reshape(len(keep), -1)).reshape(self.out_features, *self.particles.shape[1:])
     b = self.bias is not None
+    on = dict(device=W.device, dtype=W.dtype)
     dense = (
-        nn.Conv2d(self.in_channels, self.out_features, self.kernel_size, self.stride, self.padding, bias=b)
+        nn.Conv2d(self.in_channels, self.out_features, self.kernel_size, self.stride, self.padding, bias=b, **on)
         if self.conv
-        else nn.Linear(self.fan_in, self.out_features, bias=b)
+        else nn.Linear(self.fan_in, self.out_features, bias=b, **on)
     )
     with torch.no_grad():
         dense.weight.copy_(W)
