@@ -428,11 +428,11 @@ def load_timings(folder) -> dict | None:
     return json.loads(p.read_text()) if p.exists() else None
 
 # %% ../nbs/09_ledger.ipynb #5266429a
-def load_bench(root=None) -> dict | None:
-    "The committed benchmark record (`results/bench/bench.json`, else `bench_quick.json`), if any."
+def load_bench(root=None, folder: str = 'bench') -> dict | None:
+    "A committed benchmark record (`results/<folder>/bench.json`, else `bench_quick.json`), if any."
     import genesis_nb
     base = Path(root) if root else Path(genesis_nb.__file__).resolve().parent.parent/'results'
-    p = next((base/'bench'/n for n in ('bench.json', 'bench_quick.json') if (base/'bench'/n).exists()), None)
+    p = next((base/folder/n for n in ('bench.json', 'bench_quick.json') if (base/folder/n).exists()), None)
     return json.loads(p.read_text()) if p else None
 
 # %% ../nbs/09_ledger.ipynb #5003bd7f
