@@ -28,7 +28,8 @@ __all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'ARCHS', 'SEQUENCE_ARC
            'STUDIES', 'RERUN_TOLERANCE', 'dense_params', 'budget_params', 'genesis_model', 'fixed_rank_model',
            'Setting', 'StudyConfig', 'plan', 'run_id', 'corrupt', 'corrupted_test_sets', 'dense_start', 'train_method',
            'storage', 'run_method', 'load_runs', 'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call',
-           'reproduce', 'find_run', 'rerun', 'agreement', 'claim_timings', 'rerun_main', 'reproduce_main', 'add_parser']
+           'reproduce', 'find_run', 'rerun', 'agreement', 'claim_timings', 'rerun_main', 'only_networks',
+           'reproduce_main', 'add_parser']
 
 # %% ../nbs/08_study.ipynb #bc058e2d
 GENESIS_DEFAULTS = {k: getattr(DEFAULTS, k) for k in ('tau', 'spawn_prob', 'initial_particles', 'birth', 'pressure')}
@@ -564,11 +565,22 @@ def rerun_main(cfg, a, argv=None):
     for k, v in agr.items(): print(f'  {k}: {v}')
     if not agr['ok']: sys.exit(1)
 
+# %% ../nbs/08_study.ipynb #928c2f40
+def only_networks(config: StudyConfig, names: str | None) -> StudyConfig:
+    "`config` restricted to the settings of the networks in `names` (comma-separated keys of `ARCHS`); None: all."
+    if not names: return config
+    want = [n.strip() for n in names.split(',') if n.strip()]
+    bad = [n for n in want if n not in ARCHS]
+    if bad or not want: raise ValueError(f'--only: unknown network(s) {bad or names!r}; choose from {list(ARCHS)}.')
+    settings = [s for s in config.settings if s.arch in want]
+    if not settings: raise ValueError(f'--only {names}: the {config.name} study has no settings of these networks.')
+    return StudyConfig(config.name, settings, config.val_size)
+
 # %% ../nbs/08_study.ipynb #328bbeef
 def reproduce_main(a, argv):
     "Run `genesis-nb reproduce`."
     from genesis_nb.ledger import write_reports
-    cfg = STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'full']
+    cfg = only_networks(STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'full'], a.only)
     ray = a.workers is not None or a.address is not None
     if ray and (a.rerun or a.timings):
         raise ValueError('--workers/--address run the study; --rerun and --timings run in this process: drop one.')
@@ -619,4 +631,6 @@ def add_parser(sub):
     p.add_argument('--threads-per-worker', type=int, default=1, help='torch threads of each Ray task')
     p.add_argument('--address', default=None,
                    help="an existing Ray cluster to run on (e.g. 'auto' or 'ray://HOST:10001')")
+    p.add_argument('--only', metavar='NETWORKS', default=None,
+                   help=f"run only the settings of these networks (comma-separated: {', '.join(ARCHS)})")
     p.set_defaults(func=reproduce_main)
