@@ -104,10 +104,11 @@ class Setting:
 # %% ../nbs/08_study.ipynb #5db56e81
 @dataclass
 class StudyConfig:
-    "A whole study: its name (the results folder) and its settings."
+    "A study: its name (the results folder) and its settings; `only` names the networks of a restricted call."
     name: str
     settings: list
     val_size: int = 5000
+    only: tuple = ()                        # set by `only_networks`: a call that runs part of the study
 
 # %% ../nbs/08_study.ipynb #31e80601
 def plan(s: Setting) -> list[tuple]:
@@ -357,9 +358,10 @@ class StudyCall:
         self.call = dict(provenance=prov, status='running', wall_time_s=0., runs_added=0)
         if runner: self.call['runner'] = runner
         self.meta.setdefault('calls', []).append(self.call)
-        self.meta.update(config=dict(name=config.name, val_size=config.val_size,
-                                     settings=[asdict(s) for s in config.settings]),
-                         provenance=prov, planned_runs=len(planned))
+        if config.only: self.call['only'] = list(config.only)   # the study's config and plan stay the whole one
+        else: self.meta.update(config=dict(name=config.name, val_size=config.val_size,
+                                           settings=[asdict(s) for s in config.settings]), planned_runs=len(planned))
+        self.meta['provenance'] = prov
         self.save_meta()   # the call's provenance is on disk before any run starts
         self.bar = progress_bar(total=len(planned), desc=config.name, disable=not planned or not progress)
         self.bar.update(sum(i in self.done for i in planned))
@@ -574,7 +576,7 @@ def only_networks(config: StudyConfig, names: str | None) -> StudyConfig:
     if bad or not want: raise ValueError(f'--only: unknown network(s) {bad or names!r}; choose from {list(ARCHS)}.')
     settings = [s for s in config.settings if s.arch in want]
     if not settings: raise ValueError(f'--only {names}: the {config.name} study has no settings of these networks.')
-    return StudyConfig(config.name, settings, config.val_size)
+    return StudyConfig(config.name, settings, config.val_size, only=tuple(want))
 
 # %% ../nbs/08_study.ipynb #328bbeef
 def reproduce_main(a, argv):
