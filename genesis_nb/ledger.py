@@ -14,9 +14,9 @@ from .study import load_runs, SEQUENCE_ARCHS
 # %% auto #0
 __all__ = ['ALPHA', 'NONINFERIORITY_MARGIN', 'TIMING_NOISE_MARGIN', 'BIRTH_NONINFERIORITY_MARGIN', 'CLAIMS', 'PUBLISHED',
            'margin_for', 'paired_t', 'noninferiority', 'paired_noninferiority', 'pitman_morgan', 'holm', 'timing_ratio',
-           'frame', 'settings_of', 'pairs', 'ledger_tests', 'c8_tests', 'verdict', 'timing_verdict', 'mac_ratios',
-           'claims_ledger', 'frontier', 'frontier_tests', 'md_table', 'pretty', 'published_table', 'plot_frontier',
-           'results_folder', 'load_timings', 'load_bench', 'write_reports']
+           'frame', 'settings_of', 'pairs', 'lifecycle_timing', 'ledger_tests', 'c8_tests', 'verdict', 'timing_verdict',
+           'mac_ratios', 'claims_ledger', 'frontier', 'frontier_tests', 'md_table', 'pretty', 'published_table',
+           'plot_frontier', 'results_folder', 'load_timings', 'load_bench', 'write_reports']
 
 # %% ../nbs/09_ledger.ipynb #292836fb
 ALPHA = 0.05
@@ -123,6 +123,35 @@ def pairs(df, setting: tuple, metric: str, a: str, b: str = 'standard', factor=N
     va, vb = pick(a), pick(b)
     seeds = sorted(set(va.index) & set(vb.index))
     return va[seeds].to_numpy(float), vb[seeds].to_numpy(float)
+
+# %% ../nbs/09_ledger.ipynb #24ef457d
+def lifecycle_timing(runs: list):
+    "When the lifecycle acts in the genesis runs of `runs`, per network, data and budget (see above)."
+    import pandas as pd
+    from genesis_nb.particles import DEFAULTS
+    layers, cuts = [], []
+    for r in runs:
+        if r['method'] != 'genesis' or not r.get('particles'): continue
+        key = dict(network=r['arch'], data=f"{r['dataset']}/{r['train_size']:,}", budget=r['factor'])
+        cuts.append(dict(key, cut=r['lifecycle']['deaths_by_schedule']))
+        for p in r['particles'].values():
+            steps, ev = p['history'][-1][0], p['events']
+            born = {k for _, kind, k in ev if kind == 'birth'}
+            off = {k for _, kind, k in ev if kind == 'deactivate'}
+            layers.append(dict(key, steps=steps, births=len(born), deaths=len(off),
+                               last=max((s for s, *_ in ev), default=0) / steps,
+                               initial_only=born <= off and p['active'] == DEFAULTS.initial_particles))
+    if not layers: return pd.DataFrame()
+    by = ['network', 'data', 'budget']
+    g = pd.DataFrame(layers).groupby(by, sort=False)
+    t = g.agg(steps=('steps', 'max'), births=('births', 'median'), deaths=('deaths', 'median'),
+              last=('last', 'median'))
+    t['last event'] = t.pop('last').map('{:.0%}'.format)
+    t['layers with only initial particles'] = g.initial_only.agg(lambda s: f'{s.sum()} of {len(s)}')
+    t['schedule cuts per run'] = pd.DataFrame(cuts).groupby(by, sort=False).cut.median()
+    t = t.reset_index().assign(order=lambda d: d.groupby(['network', 'data'], sort=False).ngroup())
+    t = t.sort_values(['order', 'budget'], kind='stable').drop(columns='order').reset_index(drop=True)
+    return t.assign(budget=t.budget.map('{:g}×'.format))
 
 # %% ../nbs/09_ledger.ipynb #ac20fb9d
 def _test_rows(df, setting, factor) -> list[dict]:
