@@ -31,11 +31,13 @@ def _train_parser(sub):
     p.add_argument('--batch-size', type=int, default=None, help="batch size (default: the protocol's)")
     p.add_argument('--lr', type=float, default=None, help="learning rate (default: the protocol's)")
     p.add_argument('--seed', type=int, default=0, help='seed of initialisation, data order, subset and births')
-    p.add_argument('--num-particles', type=int, default=D.num_particles, help='particles per genesis layer (K)')
+    p.add_argument('--num-particles', type=int, default=None,
+                   help=f'particle slots per genesis layer, K (default: with --target-params each layer\'s rank, '
+                        f'so that the target sets the size; else {D.num_particles})')
     p.add_argument('--tau', type=float, default=D.tau,
                    help="activation threshold (units of a fresh particle's strength)")
     p.add_argument('--spawn-prob', type=float, default=D.spawn_prob,
-                   help='birth probability of each unborn slot per step')
+                   help='birth probability of each unborn slot per step (--clock steps)')
     p.add_argument(
         '--initial-particles', type=int, default=D.initial_particles,
         help='particles born at the start (0: the source\'s "all inactive")'
@@ -43,12 +45,28 @@ def _train_parser(sub):
     p.add_argument('--birth', choices=['random', 'gradient'], default=D.birth,
                    help="a newborn's direction (its mix starts at 0)")
     p.add_argument('--grace-steps', type=int, default=D.grace_steps,
-                   help='steps a newborn is exempt from the activation rule')
+                   help='steps a newborn is exempt from the activation rule (--clock steps)')
     p.add_argument('--replace', default='conv2', help='genesis CNN: genesis layers, comma-separated (conv1,conv2,fc)')
     p.add_argument('--rank', type=int, default=None, help="rank of conv2 in the 'fixed-rank' control")
     p.add_argument('--gate', action=argparse.BooleanOptionalAction, default=D.gate, help='softmax gate over particles')
     p.add_argument('--pressure', type=float, default=D.pressure,
-                   help='group-lasso strength lambda of the proximal step')
+                   help='group-lasso strength lambda of each proximal step (--clock steps)')
+    p.add_argument('--clock', choices=['training', 'steps'], default=D.clock,
+                   help="the lifecycle's clock: fractions of training (v3) or optimiser steps (v2)")
+    p.add_argument('--birth-rate', type=float, default=D.birth_rate,
+                   help='births per free slot per training run, while a layer may grow (--clock training)')
+    p.add_argument('--grace', type=float, default=D.grace,
+                   help='fraction of training a newborn is exempt from the activation rule (--clock training)')
+    p.add_argument('--run-pressure', type=float, default=D.run_pressure,
+                   help='group-lasso strength of the whole run (--clock training)')
+    p.add_argument('--rebirth', action=argparse.BooleanOptionalAction, default=D.rebirth,
+                   help="a dead particle's slot may host a newborn (--clock training)")
+    p.add_argument('--allocation', choices=['shares', 'global'], default=D.allocation,
+                   help="across layers: floors and ceilings from fair shares, or v2's global cut (--clock training)")
+    p.add_argument('--headroom', type=float, default=D.headroom,
+                   help="a layer's growth ceiling, in fair shares of --target-params (--clock training)")
+    p.add_argument('--floor', type=float, default=D.floor,
+                   help='the fewest particles the size schedule leaves a layer, in fair shares (--clock training)')
     p.add_argument('--target-params', type=int, default=None, help='end with at most this many stored parameters')
     p.add_argument('--target-particles', type=int, default=None, help='end with at most this many particles per layer')
     p.add_argument('--target-from', type=float, default=0.25, help='fraction of training after which pruning begins')
@@ -66,12 +84,15 @@ def _train_parser(sub):
 def model_from_options(a):
     "The untrained model `genesis-nb train` builds from its options: parsed arguments, or a record's `options`."
     from genesis_nb.cnn import build_model
+    from genesis_nb.particles import DEFAULTS
     if isinstance(a, dict): a = argparse.Namespace(**a)
     pk = dict(tau=a.tau, spawn_prob=a.spawn_prob, initial_particles=a.initial_particles, birth=a.birth, gate=a.gate,
               grace_steps=a.grace_steps, compile=a.compile)
     if a.model in ('genesis', 'genesis-two-branch') and a.replace != 'conv2':
         pk['replace'] = tuple(r.strip() for r in a.replace.split(',') if r.strip())
-    return build_model(a.model, budget=a.budget, rank=a.rank, num_particles=a.num_particles, **pk)
+    K = a.num_particles
+    if K is None: K = None if getattr(a, 'target_params', None) else DEFAULTS.num_particles   # None: each layer's rank
+    return build_model(a.model, budget=a.budget, rank=a.rank, num_particles=K, **pk)
 
 # %% ../nbs/05_cli.ipynb #50147ace
 _MODEL_OPTIONS = ('model', 'budget', 'rank', 'num_particles', 'tau', 'spawn_prob', 'initial_particles', 'birth', 'gate',
@@ -87,12 +108,14 @@ def train_main(a, argv) -> dict:
     data = make_splits(a.dataset, train_size=a.train_size or None, val_size=a.val_size, seed=a.seed, root=a.data)
     torch.manual_seed(a.seed)
     genesis = dict(pressure=a.pressure, target_params=a.target_params, target_particles=a.target_particles,
-                   target_from=a.target_from, target_by=a.target_by)
+                   target_from=a.target_from, target_by=a.target_by,
+                   **{k: getattr(a, k) for k in ('clock', 'birth_rate', 'grace', 'run_pressure', 'rebirth',
+                                                 'allocation', 'headroom', 'floor')})
     if a.model == 'fixed-rank':   # the control has no lifecycle: no pressure, no target
         if a.target_params or a.target_particles:
             raise ValueError("'fixed-rank' is the control without a lifecycle: drop --target-params and "
                              '--target-particles, set --rank.')
-        genesis = dict(pressure=0.)
+        genesis = dict(pressure=0., run_pressure=0.)
     model = model_from_options(a)
     world, rank = int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('RANK', 0))   # set by torchrun
     folder = lock_folder(a.out) if rank == 0 else contextlib.nullcontext(Path(a.out))   # rank 0 writes
@@ -158,6 +181,7 @@ def _one_line(e) -> str:
 
 _EXTRA_PARSERS = [
     'genesis_nb.study',
+    'genesis_nb.tune',
     'genesis_nb.bench',
     'genesis_nb.deploy',
 ]  # modules whose `add_parser(sub)` adds a subcommand (case study, benchmarks)

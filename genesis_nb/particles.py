@@ -17,9 +17,9 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['DEFAULTS', 'activation_scores', 'particle_forward', 'global_means', 'GenesisConfig', 'GenesisLayer', 'quiet_compile',
            'compiled_particle_forward', 'GenesisConv2d', 'GenesisLinear', 'genesis_layers', 'freeze_inactive',
-           'annealed_temperature', 'set_temperature', 'GatedParticles', 'compact_model', 'fold_model', 'particle_cost',
-           'stored_params', 'size_bounds', 'size_goal', 'cut_weakest', 'particle_loop_forward', 'lifecycle_frame',
-           'plot_lifecycle']
+           'clear_optimizer_state', 'annealed_temperature', 'set_temperature', 'GatedParticles', 'compact_model',
+           'fold_model', 'particle_cost', 'stored_params', 'size_bounds', 'size_goal', 'cut_weakest', 'fair_shares',
+           'layer_limits', 'restore_strongest', 'particle_loop_forward', 'lifecycle_frame', 'plot_lifecycle']
 
 # %% ../nbs/02_particles.ipynb #aa1606b0
 _MASKED_LOGIT = -1e4  # exp(-1e4) underflows to exactly 0: masked particles get no weight and no gradient
@@ -82,12 +82,22 @@ class GenesisConfig:
     "The defaults of every genesis option, in one place."
     num_particles: int = 16     # particle slots $K$ per layer
     tau: float = 0.1            # activation threshold $\tau$ (0: never switch a particle off)
-    spawn_prob: float = 0.01    # birth probability per free slot and training step
+    spawn_prob: float = 0.01    # birth probability per free slot and training step (clock 'steps')
     initial_particles: int = 4  # particles born at the start of a network's training
     birth: str = 'random'       # a newborn's direction: 'random' or 'gradient' (GradMax)
-    grace_steps: int = 25       # steps a newborn is exempt from the activation rule
+    grace_steps: int = 25       # steps a newborn is exempt from the activation rule (clock 'steps')
     gate: bool = False          # the softmax gate over particles (S9)
-    pressure: float = 1e-3      # group-lasso strength $\lambda$ of the proximal step
+    pressure: float = 1e-3      # group-lasso strength $\lambda$ of each proximal step (clock 'steps')
+    # v3: the lifecycle's clock is the fraction of training done, so one recipe acts alike at any length
+    clock: str = 'training'     # 'training' (v3, the options below) or 'steps' (v2: the three per-step options above)
+    birth_rate: float = 40.     # births per free slot per whole training run, while the layer may grow
+    grace: float = 0.05         # fraction of training a newborn is exempt from the activation rule
+    run_pressure: float = 0.01  # group-lasso strength of the whole run: the proximal steps add up to it
+    rebirth: bool = True        # a dead particle's slot may host a newborn (the dead particle stays dead)
+    allocation: str = 'shares'  # 'shares': each layer's floor and ceiling from its fair share; 'global': v2's cut
+    headroom: float = 1.5       # a layer grows to at most this times its fair share of a size target
+    floor: float = 0.5          # the size schedule never cuts a layer below this times its fair share
+    fill: float = 0.9           # at the deadline, swap a cut particle back in while the model is under this of its target
 
 # %% ../nbs/02_particles.ipynb #174c38f5
 DEFAULTS = GenesisConfig()
@@ -152,6 +162,8 @@ class GenesisLayer(nn.Module):
         self.register_buffer('settled_from', torch.zeros(K, dtype=torch.long))  # step from which the rule applies
         self.history, self.events = [], []  # per-step (step, born, active); (step, event, slot)
         self.compile = compile
+        self.ceiling, self.rebirth = None, False   # most live particles, slots of the dead reusable: set by the lifecycle
+        self.settle_after = 0                      # no newborn is judged before this step (v3: the end of growth)
         self.sync_stats = False   # set by `fit(distributed=True)`: statistics of the global batch
         self._last_active, self._kept_io = self.active.tolist(), []
 
@@ -340,24 +352,33 @@ def spawn(self: GenesisLayer, slots):
         self.mix[:, k] = 0.
         if self.has_gate: self.gate.weight[k] = 0.; self.gate.bias[k] = 0.
         self.born[k], self.active[k] = True, True
-        self.settled_from[k] = self.steps + self.grace_steps
+        self.settled_from[k] = max(int(self.steps) + self.grace_steps, self.settle_after)
         self.events.append((int(self.steps), 'birth', k))
+
+# %% ../nbs/02_particles.ipynb #ccf98d35
+@patch
+def free_slots(self: GenesisLayer) -> torch.Tensor:
+    "Slots a birth may fill: the unborn, and with `rebirth` also those of dead particles (a new particle, not a revival)."
+    return ((~self.active) if self.rebirth else (~self.born)).nonzero().squeeze(1)
 
 # %% ../nbs/02_particles.ipynb #8f38bded
 @patch
 @torch.no_grad()
 def lifecycle_step(self: GenesisLayer, births: bool = True):
-    "One training step's bookkeeping: deactivation events, activation-rate average, births, history."
-    if not self.training: return  # eval mode is deterministic: no births, no bookkeeping
+    "One training step's bookkeeping: deactivation events, activation-rate average, births, history; the newborns."
+    if not self.training: return []  # eval mode is deterministic: no births, no bookkeeping
     for k, (a0, a1) in enumerate(zip(self._last_active, self.active.tolist())):
         if a0 and not a1: self.events.append((int(self.steps), 'deactivate', k))
     self.activation_rate.mul_(self.rate_momentum).add_(self.active.float(), alpha=1 - self.rate_momentum)
-    unborn = (~self.born).nonzero().squeeze(1)
-    if births and self.spawn_prob > 0 and len(unborn):
-        self.spawn(unborn[torch.rand(len(unborn)) < self.spawn_prob])
+    free, newborns = self.free_slots(), []
+    if births and self.spawn_prob > 0 and len(free):
+        newborns = free[torch.rand(len(free)) < self.spawn_prob]
+        if self.ceiling is not None: newborns = newborns[:max(self.ceiling - self.num_active, 0)]
+        self.spawn(newborns)
     self.steps += 1
     self.history.append((int(self.steps), self.num_born, self.num_active))
     self._last_active, self._kept_io = self.active.tolist(), []
+    return [int(k) for k in newborns]
 
 # %% ../nbs/02_particles.ipynb #3e7b08a8
 @patch
@@ -398,6 +419,15 @@ def freeze_inactive(model: nn.Module, optimizer: torch.optim.Optimizer):
             for k, v in st.items(): state[k].index_copy_(dim, idx, v)
             for k, v in state.items():  # state created by this very step: a frozen slice never moved
                 if k not in st and torch.is_tensor(v) and v.shape == p.shape: v.index_fill_(dim, idx, 0)
+
+# %% ../nbs/02_particles.ipynb #71f9f6cb
+@torch.no_grad()
+def clear_optimizer_state(layer: GenesisLayer, optimizer: torch.optim.Optimizer, slots):
+    "Zero the optimiser state of `slots` of `layer`: a newborn in a dead particle's slot inherits no momentum."
+    idx = torch.as_tensor(list(slots), dtype=torch.long)
+    for p, dim in _particle_tensors(layer):
+        for v in optimizer.state.get(p, {}).values():
+            if torch.is_tensor(v) and v.shape == p.shape: v.index_fill_(dim, idx.to(v.device), 0)
 
 # %% ../nbs/02_particles.ipynb #5ff9ac9a
 @patch
@@ -591,17 +621,90 @@ def cut_weakest(
     too_big,                 # callable: True while more must go
     per_cost: bool = False,  # rank by strength per stored parameter instead of strength
     spare_newborns: bool = False,  # never cut a particle still in its grace period
+    floors: list | None = None,    # the fewest live particles each layer keeps (default: one)
 ) -> list[tuple[int, int]]:
-    "Switch off the weakest live particles of `layers` (each keeps one) while `too_big()`; returns what it cut."
-    cut = []
+    "Switch off the weakest live particles of `layers` (each keeps its floor) while `too_big()`; returns what it cut."
+    cut, floors = [], floors or [1]*len(layers)
     while too_big():
         live = [(float(l.strengths()[k]) / (particle_cost(l) if per_cost else 1), i, int(k))
-                for i, l in enumerate(layers) if l.num_active > 1
+                for i, l in enumerate(layers) if l.num_active > floors[i]
                 for k in (l.active & l.settled if spare_newborns else l.active).nonzero().squeeze(1)]
         if not live: break
         _, i, k = min(live)
         layers[i].deactivate([k]); cut.append((i, k))
     return cut
+
+# %% ../nbs/02_particles.ipynb #b8247cf7
+def fair_shares(
+    model: nn.Module,  # a model with genesis layers
+    target: int,       # the stored parameters to end with, $T$
+) -> dict:
+    "Each genesis layer's fair number of particles $r_\\ell$ under `target` (capped at its slots, the rest re-split)."
+    layers = dict(genesis_layers(model))
+    left, free, fair = target - stored_params(model, {n: 0 for n in layers}), set(layers), {}
+    while free:
+        total = sum(layers[n].fan_in * layers[n].out_features for n in free)
+        r = {n: max(left, 0) * layers[n].fan_in * layers[n].out_features / total / particle_cost(layers[n])
+             for n in free}
+        capped = {n for n in free if r[n] > layers[n].num_particles}
+        if not capped: return fair | r
+        for n in capped:
+            fair[n] = float(layers[n].num_particles); left -= layers[n].num_particles * particle_cost(layers[n])
+        free -= capped
+    return fair
+
+# %% ../nbs/02_particles.ipynb #77a3e1e6
+def layer_limits(
+    model: nn.Module,   # a model with genesis layers
+    target: int,        # the stored parameters to end with
+    headroom: float = DEFAULTS.headroom,  # growth ceiling, in fair shares
+    floor: float = DEFAULTS.floor,        # the fewest live particles, in fair shares
+) -> dict:
+    "`{layer name: (floor, ceiling)}` in live particles: the guard rails of the v3 allocation."
+    out = {}
+    for n, l in genesis_layers(model):
+        r = fair_shares(model, target)[n]
+        ceiling = min(l.num_particles, max(1, math.ceil(headroom * r)))
+        out[n] = (min(ceiling, max(1, math.floor(floor * r))), ceiling)
+    return out
+
+# %% ../nbs/02_particles.ipynb #d38b0f1a
+def _swap_out(layers, i, k, need, floors, score):
+    "The weakest particles of other layers that free `need` parameters, if that grows the model and they are weaker."
+    live = sorted((score(j, int(m)), j, int(m)) for j, l in enumerate(layers) if j != i
+                  for m in l.active.nonzero().squeeze(1))
+    left, drop, freed = [l.num_active for l in layers], [], 0
+    for _, j, m in live:
+        if freed >= need: break
+        if left[j] > floors[j]: drop.append((j, m)); left[j] -= 1; freed += particle_cost(layers[j])
+    weaker = sum(float(layers[j].strengths()[m]) for j, m in drop) < float(layers[i].strengths()[k])
+    return drop if need <= freed < particle_cost(layers[i]) and weaker else None
+
+
+# %% ../nbs/02_particles.ipynb #f36046b8
+@torch.no_grad()
+def restore_strongest(
+    layers: list,   # genesis layers that compete
+    cut: list,      # `(layer index, slot)` of the particles the size schedule switched off
+    room,           # callable: stored parameters still free under the target
+    floors: list | None = None,   # the fewest live particles each layer keeps (default: one)
+    swap_above: float = math.inf, # swap cheaper particles out only while `room()` is larger than this
+) -> list[tuple[int, int]]:
+    "Put back the strongest cut particles (per stored parameter) that fit in `room()`; swap if the gap is large."
+    floors, back, swapped = floors or [1]*len(layers), [], []
+    score = lambda i, k: float(layers[i].strengths()[k]) / particle_cost(layers[i])
+    for i, k in sorted(cut, key=lambda ik: -score(*ik)):
+        l = layers[i]
+        if l.active[k] or not l.born[k]: continue
+        fits = particle_cost(l) <= room()
+        drop = [] if fits else _swap_out(layers, i, k, particle_cost(l) - room(), floors, score) \
+            if room() > swap_above else None
+        if drop is None: continue
+        for j, m in drop: layers[j].deactivate([m])
+        l.active[k] = True; l._last_active[k] = True; l.events.append((int(l.steps), 'restore', k)); back.append((i, k))
+        swapped += drop
+    return back, swapped
+
 
 # %% ../nbs/02_particles.ipynb #0b52ab90
 def particle_loop_forward(layer: GenesisLayer, x: torch.Tensor) -> torch.Tensor:

@@ -19,22 +19,26 @@ from .cnn import (standard_cnn, genesis_cnn, dense_cnn_for_budget, mlp, lenet5_c
                             count_macs)
 from .particles import genesis_layers, compact_model, DEFAULTS
 from .sequence import RowLSTM, PatchViT
-from .train import fit, evaluate, provenance, progress_bar, lock_folder
+from .train import fit, evaluate, provenance, progress_bar, lock_folder, get_protocol
 from .compress import (serialise, int8_model, low_rank_model, magnitude_prune, finish_pruning,
                                  pruning_schedule, channel_pruner)
 
 # %% auto #0
-__all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'ARCHS', 'SEQUENCE_ARCHS', 'CORRUPTIONS', 'TINY', 'QUICK', 'FULL',
-           'STUDIES', 'RERUN_TOLERANCE', 'dense_params', 'budget_params', 'genesis_model', 'fixed_rank_model',
-           'Setting', 'StudyConfig', 'plan', 'run_id', 'corrupt', 'corrupted_test_sets', 'dense_start', 'train_method',
-           'storage', 'run_method', 'load_runs', 'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call',
-           'reproduce', 'find_run', 'rerun', 'agreement', 'claim_timings', 'rerun_main', 'only_networks',
-           'reproduce_main', 'add_parser']
+__all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'V2_LIFECYCLE', 'GENESIS_DEFAULTS_V3', 'ARCHS', 'SEQUENCE_ARCHS',
+           'CORRUPTIONS', 'TINY', 'QUICK', 'FULL', 'STUDIES', 'RERUN_TOLERANCE', 'dense_params', 'budget_params',
+           'genesis_model', 'fixed_rank_model', 'Setting', 'StudyConfig', 'plan', 'run_id', 'corrupt',
+           'corrupted_test_sets', 'dense_start', 'train_method', 'storage', 'run_method', 'load_runs',
+           'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce', 'find_run', 'rerun', 'agreement',
+           'claim_timings', 'rerun_main', 'only_networks', 'reproduce_main', 'add_parser']
 
 # %% ../nbs/08_study.ipynb #bc058e2d
 GENESIS_DEFAULTS = {k: getattr(DEFAULTS, k) for k in ('tau', 'spawn_prob', 'initial_particles', 'birth', 'pressure')}
 METHODS = ('standard', 'genesis', 'fixed-rank', 'dense-matched', 'low-rank', 'magnitude', 'channel')
 STARTS_DENSE = ('low-rank', 'magnitude', 'channel')   # methods that compress the dense start
+# the v2 study's lifecycle, kept so that its records re-run: clocks in steps, no rebirth, v2's global cut
+V2_LIFECYCLE = dict(clock='steps', rebirth=False, allocation='global')
+# v3's genesis layers: births on (the lifecycle's clock sets their rate), the rest from the one home of defaults
+GENESIS_DEFAULTS_V3 = {k: getattr(DEFAULTS, k) for k in ('tau', 'spawn_prob', 'initial_particles', 'birth')}
 
 # %% ../nbs/08_study.ipynb #45362dfb
 def _seed_cnn_genesis(**kw): return genesis_cnn(replace=('conv1', 'conv2', 'fc'), **kw)
@@ -172,59 +176,69 @@ def corrupted_test_sets(dataset: str, root=None) -> dict:
     return out
 
 # %% ../nbs/08_study.ipynb #f0d12322
-def _fit(model, data, s: Setting, seed: int, epochs: int, **kw):
-    return fit(model, data, s.protocol, seed=seed, epochs=epochs, progress=False, log=lambda *_: None, **kw)
+def _fit(model, data, s: Setting, seed: int, epochs: int, recipe: dict | None = None, **kw):
+    "`fit` as the study calls it; a tuned `recipe` may set the protocol's `lr` and `weight_decay`."
+    protocol = get_protocol(s.protocol, **{k: (recipe or {}).get(k) for k in ('lr', 'weight_decay')})
+    return fit(model, data, protocol, seed=seed, epochs=epochs, progress=False, log=lambda *_: None, **kw)
 
 # %% ../nbs/08_study.ipynb #f100eebf
-def dense_start(s: Setting, data, seed: int, cell: dict):
-    "The dense network after half the epochs: where `low-rank`, `magnitude`, `channel` start (cached in `cell`)."
+def dense_start(s: Setting, data, seed: int, cell: dict, epochs: int | None = None, recipe: dict | None = None):
+    "The dense network after `epochs` (default: half of them): where `low-rank`, `magnitude`, `channel` start (cached)."
     if '_dense_start' not in cell:
         torch.manual_seed(seed)
-        cell['_dense_start'] = _fit(ARCHS[s.arch]['dense'](), data, s, seed, s.epochs // 2)
+        cell['_dense_start'] = _fit(ARCHS[s.arch]['dense'](), data, s, seed, epochs or s.epochs // 2, recipe)
     return cell['_dense_start']
 
 # %% ../nbs/08_study.ipynb #974b059c
-def _prune_retrain(model, data, s, seed, rounds: int, cut) -> list:
-    "`rounds` rounds of `cut(r)` then one epoch of retraining; each round's data order is its own."
+def _prune_retrain(model, fit_, seed, rounds: int, cut) -> list:
+    "`rounds` rounds of `cut(r)` then one epoch of retraining (`fit_`); each round's data order is its own."
     results = []
     for r in range(rounds):
         cut(r)
-        results.append(_fit(model, data, s, seed + 1000*(r + 1), 1))
+        results.append(fit_(model, 1, seed=seed + 1000*(r + 1)))
     return results
 
-# %% ../nbs/08_study.ipynb #443bf7be
-def train_method(s: Setting, data, seed: int, method: str, factor, cell: dict) -> tuple:
-    "Train `method` at budget factor `factor` for `seed`: `(model, fit results, matched_to)`."
-    E, budget = s.epochs, None if factor is None else budget_params(s.arch, factor)
-    torch.manual_seed(seed)
-    if method == 'standard': return (r := _fit(ARCHS[s.arch]['dense'](), data, s, seed, E)).model, [r], {}
-    if method == 'genesis':
-        r = _fit(genesis_model(s.arch), data, s, seed, E,
-                 genesis=dict(pressure=GENESIS_DEFAULTS['pressure'], target_params=budget))
+# %% ../nbs/08_study.ipynb #ccc2783f
+def _train_genesis(arch: str, fit_, epochs: int, budget, recipe: dict) -> tuple:
+    "Genesis at `budget`: v2's lifecycle (the v2 study), or v3's with a tuned `recipe` (`layer` and `lifecycle` knobs)."
+    if 'lifecycle' not in recipe:
+        r = fit_(genesis_model(arch), epochs,
+                 genesis=dict(V2_LIFECYCLE, pressure=GENESIS_DEFAULTS['pressure'], target_params=budget))
         return r.model, [r], dict(target_params=budget)
+    model = ARCHS[arch]['genesis'](num_particles=None, gate=False, **{**GENESIS_DEFAULTS_V3, **recipe.get('layer', {})})
+    r = fit_(model, epochs, genesis=dict(recipe['lifecycle'], target_params=budget))
+    return r.model, [r], dict(target_params=budget, recipe=recipe)
+
+# %% ../nbs/08_study.ipynb #443bf7be
+def train_method(s: Setting, data, seed: int, method: str, factor, cell: dict, recipe: dict | None = None) -> tuple:
+    "Train `method` at budget factor `factor` for `seed`: `(model, fit results, matched_to)`; `recipe`: tuned knobs."
+    E, budget, rc = s.epochs, None if factor is None else budget_params(s.arch, factor), recipe or {}
+    fit_ = lambda model, epochs, seed=seed, **kw: _fit(model, data, s, seed, epochs, recipe, **kw)
+    torch.manual_seed(seed)
+    if method == 'standard': return (r := fit_(ARCHS[s.arch]['dense'](), E)).model, [r], {}
+    if method == 'genesis': return _train_genesis(s.arch, fit_, E, budget, rc)
     if method == 'fixed-rank':
         gen = cell.get(('genesis', factor))
         if gen is None:
             raise ValueError("'fixed-rank' is matched to the genesis run of the same seed and budget; run it first.")
         names = ARCHS[s.arch]['layers']
         ranks = {names.get(n, n): p['active'] for n, p in gen['particles'].items()}
-        r = _fit(fixed_rank_model(s.arch, ranks), data, s, seed, E, genesis=dict(pressure=0.))
+        r = fit_(fixed_rank_model(s.arch, ranks), E, genesis=dict(V2_LIFECYCLE, pressure=0.))
         return r.model, [r], dict(ranks=ranks, genesis_run=gen['run_id'])
-    if method == 'dense-matched':
-        return (r := _fit(dense_cnn_for_budget(budget), data, s, seed, E)).model, [r], dict(params=budget)
-    start = dense_start(s, data, seed, cell)
-    model, rounds = copy.deepcopy(start.model), E - E // 2
-    if method == 'low-rank':
-        return (r := _fit(low_rank_model(model, budget), data, s, seed, rounds)).model, [r], dict(params=budget)
+    if method == 'dense-matched': return (r := fit_(dense_cnn_for_budget(budget), E)).model, [r], dict(params=budget)
+    dense_epochs = max(1, min(E - 1, round(rc.get('dense_share', 0.5) * E))) if rc else E // 2
+    start = dense_start(s, data, seed, cell, dense_epochs, recipe)
+    model, rounds = copy.deepcopy(start.model), E - dense_epochs
+    if method == 'low-rank': return (r := fit_(low_rank_model(model, budget), rounds)).model, [r], dict(params=budget)
     if method == 'magnitude':
         keep = pruning_schedule(count_params(model), budget, rounds)
-        res = _prune_retrain(model, data, s, seed, rounds, lambda r: magnitude_prune(model, keep[r]))
+        res = _prune_retrain(model, fit_, seed, rounds, lambda r: magnitude_prune(model, keep[r]))
         return finish_pruning(model), res, dict(nonzero=budget, schedule=keep)
     if method == 'channel':
         pruner = channel_pruner(model, budget, rounds)
-        res = _prune_retrain(model, data, s, seed, rounds, lambda r: pruner.step())
-        return model, res, dict(params=budget)
+        return model, _prune_retrain(model, fit_, seed, rounds, lambda r: pruner.step()), dict(params=budget)
     raise ValueError(f'unknown method {method!r}; choose one of {list(METHODS)}.')
+
 
 # %% ../nbs/08_study.ipynb #5491189d
 def _robustness(model, dataset, y, root=None) -> dict:
@@ -305,9 +319,9 @@ def _side_file(path: Path) -> Path:
     return path.with_name(f'{path.name}.torn-{time.strftime("%Y%m%dT%H%M%S")}')
 
 # %% ../nbs/08_study.ipynb #00404a9b
-def set_aside_torn_tail(folder, log=print) -> Path | None:
-    "If the last line of `folder/runs.jsonl` is torn, move it to a side file (returned) and keep the rest."
-    p = Path(folder)/'runs.jsonl'
+def set_aside_torn_tail(folder, log=print, name: str = 'runs.jsonl') -> Path | None:
+    "If the last line of `folder/name` is torn, move it to a side file (returned) and keep the rest."
+    p = Path(folder)/name
     if not p.exists(): return None
     text = p.read_text()
     lines = text.splitlines(keepends=True)
@@ -316,7 +330,7 @@ def set_aside_torn_tail(folder, log=print) -> Path | None:
     except json.JSONDecodeError:
         side = _side_file(p)
         side.write_text(lines[-1])
-        tmp = p.with_name(f'runs.jsonl.{os.getpid()}.tmp'); tmp.write_text(''.join(lines[:-1])); os.replace(tmp, p)
+        tmp = p.with_name(f'{name}.{os.getpid()}.tmp'); tmp.write_text(''.join(lines[:-1])); os.replace(tmp, p)
         log(f'{p}, line {len(lines)}: a torn record (a run killed while it was written) was set aside in {side}; '
             'that run will be trained again.')
         return side
@@ -523,7 +537,7 @@ def _training_timings(arch, factor, repeats, root=None) -> dict:
         for name in samples:
             torch.manual_seed(i)
             model = ARCHS[arch]['dense']() if name == 'standard' else genesis_model(arch)
-            genesis_kw = None if name == 'standard' else dict(pressure=GENESIS_DEFAULTS['pressure'],
+            genesis_kw = None if name == 'standard' else dict(V2_LIFECYCLE, pressure=GENESIS_DEFAULTS['pressure'],
                                                      target_params=budget_params(arch, factor))
             r = fit(model, data, 'tuned', seed=i, epochs=1, genesis=genesis_kw, progress=False, log=quiet,
                     eval_test=False)

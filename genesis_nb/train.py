@@ -17,6 +17,7 @@ import torch.nn.functional as F
 
 from .data import Splits, batches, epoch_order
 from .particles import (DEFAULTS, genesis_layers, freeze_inactive, annealed_temperature, set_temperature,
+                                  layer_limits, restore_strongest, clear_optimizer_state,
                                   compact_model, plot_lifecycle, stored_params, size_bounds, size_goal, cut_weakest)
 from .cnn import count_params, count_macs
 
@@ -157,6 +158,19 @@ class Callback:
 # %% ../nbs/04_train.ipynb #6b9578e7
 def _is_count(v): return isinstance(v, int) and not isinstance(v, bool) and v >= 1
 
+# %% ../nbs/04_train.ipynb #935ce7a7
+_V3_KEYS = ('clock', 'birth_rate', 'grace', 'run_pressure', 'rebirth', 'allocation', 'headroom', 'floor')
+
+def _check_lifecycle(clock, birth_rate, grace, run_pressure, allocation, headroom, floor):
+    "Refuse lifecycle options out of range, naming the option."
+    if clock not in ('training', 'steps'): raise ValueError(f"clock must be 'training' or 'steps', got {clock!r}.")
+    if allocation not in ('shares', 'global'):
+        raise ValueError(f"allocation must be 'shares' or 'global', got {allocation!r}.")
+    for nm, v, lo in (('birth_rate', birth_rate, 0), ('run_pressure', run_pressure, 0), ('floor', floor, 0)):
+        if not (math.isfinite(v) and v >= lo): raise ValueError(f'{nm} must be a finite number >= {lo}, got {v}.')
+    if not 0 <= grace <= 1: raise ValueError(f'grace must lie in [0, 1] (a fraction of training), got {grace}.')
+    if not (math.isfinite(headroom) and headroom >= 1): raise ValueError(f'headroom must be >= 1, got {headroom}.')
+
 # %% ../nbs/04_train.ipynb #0eb4c3c4
 class GenesisCallback(Callback):
     "Genesis training: gate temperature, freeze, proximal pressure, lifecycle, gradual pruning to a size target."
@@ -167,7 +181,16 @@ class GenesisCallback(Callback):
                  target_params: int | None = None,     # at most this many stored parameters at the end
                  target_particles: int | None = None,  # at most this many live particles per genesis layer at the end
                  target_from: float = 0.25,            # fraction of training after which pruning to the target begins
-                 target_by: float = 0.75):             # fraction of training by which the target is reached
+                 target_by: float = 0.75,              # fraction of training by which the target is reached
+                 clock: str = DEFAULTS.clock,          # 'training' (v3: the options below) or 'steps' (v2)
+                 birth_rate: float = DEFAULTS.birth_rate,    # births per free slot per training run (growth phase)
+                 grace: float = DEFAULTS.grace,              # fraction of training a newborn is spared by the rule
+                 run_pressure: float = DEFAULTS.run_pressure,  # group-lasso strength of the whole run
+                 rebirth: bool = DEFAULTS.rebirth,           # a dead particle's slot may host a newborn
+                 allocation: str = DEFAULTS.allocation,      # 'shares' (floors and ceilings) or 'global' (v2)
+                 headroom: float = DEFAULTS.headroom,        # growth ceiling, in fair shares of the target
+                 floor: float = DEFAULTS.floor):             # the fewest particles the schedule leaves, in fair shares
+        _check_lifecycle(clock, birth_rate, grace, run_pressure, allocation, headroom, floor)
         if not (math.isfinite(pressure) and pressure >= 0):
             raise ValueError(f'pressure must be a finite number >= 0, got {pressure}.')
         if not 0 <= anneal_frac <= 1: raise ValueError(f'anneal_frac must lie in [0, 1], got {anneal_frac}.')
@@ -181,7 +204,11 @@ class GenesisCallback(Callback):
         self.pressure, self.t0, self.anneal_frac = pressure, t0, anneal_frac
         self.target_params, self.target_particles = target_params, target_particles
         self.target_from, self.target_by = target_from, target_by
-        self.start, self.deadline, self.trace, self.cuts = None, None, [], 0
+        self.clock, self.birth_rate, self.grace, self.run_pressure = clock, birth_rate, grace, run_pressure
+        self.rebirth, self.allocation, self.headroom, self.floor = rebirth, allocation, headroom, floor
+        self.start, self.deadline, self.trace, self.cuts, self.cut_slots = None, None, [], 0, []
+        self.filled, self.restored = False, 0
+        self.floors, self.grow_until = None, None
 
 # %% ../nbs/04_train.ipynb #3d3965e8
 @patch
@@ -191,6 +218,7 @@ def before_fit(self: GenesisCallback, run):
     own = {id(t) for l in self.layers for t in l.parameters()}
     groups = run.optimizer.param_groups
     self.group = next((i for i, g in enumerate(groups) if any(id(t) in own for t in g['params'])), None)
+    if self.clock == 'training': self._set_clocks(run)
     if self.target_params is None and self.target_particles is None: return
     if not self.layers: raise ValueError('a size target needs a model with genesis layers; this one has none.')
     if self.target_params is not None and self.target_params < size_bounds(run.model)[0]:
@@ -199,6 +227,20 @@ def before_fit(self: GenesisCallback, run):
                          'Ask for at least that many, or put genesis layers in more places (replace=...).')
     self.begin = round(self.target_from * run.total_steps)
     self.deadline = max(1, round(self.target_by * run.total_steps))
+    if self.clock == 'training' and self.allocation == 'shares' and self.target_params is not None:
+        limits = layer_limits(run.model, self.target_params, self.headroom, self.floor)
+        self.floors = [limits[n][0] for n, _ in genesis_layers(run.model)]
+        for n, l in genesis_layers(run.model): l.ceiling = limits[n][1]
+
+# %% ../nbs/04_train.ipynb #66c69bdf
+@patch
+def _set_clocks(self: GenesisCallback, run):
+    "v3: the per-step quantities of each layer from the recipe's fractions of this run's `total_steps`."
+    S = max(run.total_steps, 1)
+    self.grow_until = round(self.target_from * S)
+    for l in self.layers:   # a layer built without births (spawn_prob=0: the fixed-rank control) stays without
+        if l.spawn_prob > 0: l.spawn_prob = 1 - math.exp(-self.birth_rate / S)
+        l.grace_steps, l.rebirth, l.settle_after = round(self.grace * S), self.rebirth, self.grow_until
 
 # %% ../nbs/04_train.ipynb #88fd1da5
 @patch
@@ -217,7 +259,13 @@ def prune_to_schedule(self: GenesisCallback, model, done: int) -> float:
     if self.target_params is not None:
         goal = size_goal(done, self.start, self.target_params, self.begin, self.deadline)
         too_big = lambda: stored_params(model) > goal
-        self.cuts += len(cut_weakest(self.layers, too_big, per_cost=True, spare_newborns=not final))
+        cut = cut_weakest(self.layers, too_big, per_cost=True, spare_newborns=not final, floors=self.floors)
+        self.cuts += len(cut); self.cut_slots += cut
+        if self.clock == 'training' and final and not self.filled:   # v3: fill the gap the last cuts left
+            back, swapped = restore_strongest(self.layers, self.cut_slots,
+                                              lambda: self.target_params - stored_params(model), self.floors,
+                                              swap_above=(1 - DEFAULTS.fill) * self.target_params)
+            self.filled, self.restored, self.cuts = True, len(back), self.cuts - len(back) + len(swapped)
         return goal
     goals = [size_goal(done, s, min(self.target_particles, l.num_particles), self.begin, self.deadline)
              for s, l in zip(self.start, self.layers)]
@@ -225,14 +273,26 @@ def prune_to_schedule(self: GenesisCallback, model, done: int) -> float:
         self.cuts += len(cut_weakest([l], lambda: l.num_active > goal, spare_newborns=not final))
     return sum(goals)
 
+# %% ../nbs/04_train.ipynb #7766861e
+@patch
+def shrink_step(self: GenesisCallback, run) -> float:
+    "This step's proximal strength: $\\eta_t\\lambda$ (v2, per step) or $\\eta_t\\Lambda/(\\eta_\\text{peak}S)$ (v3, per run)."
+    lr = run.optimizer.param_groups[self.group]['lr']
+    if self.clock == 'steps': return lr * self.pressure
+    return lr / run.protocol.lr * self.run_pressure / max(run.total_steps, 1)
+
 # %% ../nbs/04_train.ipynb #24ef7a8b
 @patch
 def after_step(self: GenesisCallback, run):
-    if self.pressure > 0 and self.group is not None:
-        for l in self.layers: l.shrink(run.optimizer.param_groups[self.group]['lr'] * self.pressure)
+    if self.group is not None and self.shrink_step(run) > 0:
+        for l in self.layers: l.shrink(self.shrink_step(run))
     done, goal = run.step + 1, None
     if self.deadline is not None: goal = self.prune_to_schedule(run.model, done)
-    for l in self.layers: l.lifecycle_step(births=self.deadline is None or done < self.begin)
+    v3 = self.clock == 'training'
+    births = done < self.grow_until if v3 else self.deadline is None or done < self.begin
+    for l in self.layers:
+        newborns = l.lifecycle_step(births=births)
+        if v3 and l.rebirth and newborns: clear_optimizer_state(l, run.optimizer, newborns)
     if goal is not None: self.trace.append((done, self.size(run.model), round(goal, 1)))
 
 # %% ../nbs/04_train.ipynb #7f2bd7b7
@@ -252,7 +312,8 @@ def bind(self: GenesisCallback, model): self._model = model; return self
 @patch
 def state_dict(self: GenesisCallback) -> dict:
     layers = {n: l.lifecycle_state() for n, l in genesis_layers(self._model)} if hasattr(self, '_model') else {}
-    return dict(layers=layers, start=self.start, trace=list(self.trace), cuts=self.cuts)
+    return dict(layers=layers, start=self.start, trace=list(self.trace), cuts=self.cuts,
+                cut_slots=[list(c) for c in self.cut_slots], filled=self.filled, restored=self.restored)
 
 # %% ../nbs/04_train.ipynb #2071041a
 @patch
@@ -260,6 +321,8 @@ def load_state_dict(self: GenesisCallback, state: dict):
     for n, l in genesis_layers(self._model):
         if n in state.get('layers', {}): l.load_lifecycle_state(state['layers'][n])
     self.start, self.cuts = state.get('start'), state.get('cuts', 0)
+    self.cut_slots = [tuple(c) for c in state.get('cut_slots', [])]
+    self.filled, self.restored = state.get('filled', False), state.get('restored', 0)
     self.trace = [tuple(t) for t in state.get('trace', [])]
 
 # %% ../nbs/04_train.ipynb #08bc5491
@@ -268,7 +331,10 @@ def summary(self: GenesisCallback, points: int = 200) -> dict:
     "What the run record keeps: target, deadline, final size, deaths by cause, the trace thinned to ~`points` rows."
     every = max(1, len(self.trace) // points)
     deaths = sum(e[1] == 'deactivate' for l in self.layers for e in l.events)
-    return dict(pressure=self.pressure, target_params=self.target_params, target_particles=self.target_particles,
+    return dict(clock=self.clock, **({} if self.clock == 'steps' else dict(
+                    birth_rate=self.birth_rate, grace=self.grace, run_pressure=self.run_pressure, rebirth=self.rebirth,
+                    allocation=self.allocation, headroom=self.headroom, floor=self.floor, restored=self.restored)),
+                pressure=self.pressure, target_params=self.target_params, target_particles=self.target_particles,
                 target_from=self.target_from, target_by=self.target_by, deadline=self.deadline, size_start=self.start,
                 size_final=self.trace[-1][1] if self.trace else None, deaths_by_rule=deaths - self.cuts,
                 deaths_by_schedule=self.cuts, trace=[list(t) for t in self.trace[::every]])
@@ -521,7 +587,7 @@ def _final_metrics(model, data: Splits, device, precision, eval_test: bool) -> t
     val = evaluate(model, data.val_x, data.val_y, device=device, precision=precision)
     test = (
         evaluate(model, data.test_x, data.test_y, device=device, precision=precision, confusion=True)
-        if eval_test
+        if eval_test and len(data.test_y)   # a split without a test part (a tuning trial's) is not tested
         else {}
     )
     train = evaluate(model, data.train_x, data.train_y, device=device, precision=precision)
@@ -582,7 +648,7 @@ def fit(
     defining = dict(protocol={k: v for k, v in asdict(p).items() if k != 'epochs'}, seed=seed, precision=precision,
                     data=dict(name=data.name, **data.sizes()), model_class=type(model).__name__, **(options or {}),
                     genesis={k: getattr(gcb, k) for k in ('pressure', 'target_params', 'target_particles',
-                                                          'target_from', 'target_by')} if gcb else None)
+                                                          'target_from', 'target_by', *_V3_KEYS)} if gcb else None)
     torch.manual_seed(seed)
     if resume: history, wall = _resume(run, cbs, checkpoint, defining, gcb, log)
 

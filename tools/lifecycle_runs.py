@@ -18,7 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 STANDARD_PARAMS = 54_666
-COMMON = ['--train-size', '1000', '--val-size', '5000', '--protocol', 'tuned', '--no-progress']
+# v2's lifecycle (clocks in steps, K = 16, no rebirth, the global cut): the options these records were made with
+COMMON = ['--train-size', '1000', '--val-size', '5000', '--protocol', 'tuned', '--no-progress',
+          '--clock', 'steps', '--num-particles', '16', '--no-rebirth', '--allocation', 'global']
 
 def train(out: Path, args: list) -> dict:
     rec = out/'record.json'

@@ -1,0 +1,54 @@
+"""The v3 lifecycle runs shown in the particle chapter, trained through `genesis-nb train` into results/lifecycle-v3/.
+
+Every run: the tuned protocol, 10 epochs (the MLP 5), 5000 validation images, the v3 defaults (clocks in fractions
+of training, K = each layer's rank, rebirth, fair-share floors and ceilings, the fill at the deadline). Each run
+writes its own record.json (command, commit, versions, machine and CPU fingerprint, wall time); checkpoints and
+weights are deleted. Runs whose record exists are skipped, so the script resumes. Two runs at a time, one thread each.
+
+* length-<n>-<r>x: the seed CNN with genesis conv1, conv2 and fc, `--target-params` = 54,666 / r (r in 3, 8, 20), on
+  n = 1000 (160 steps) and n = 8000 (1,250 steps) training images, seeds 0-2: one recipe at two training lengths;
+* alloc-<rule>-<r>x: the same network on 1000 images at r in 8, 20, with `--allocation shares` (v3) or `global`
+  (v2's cut: each layer keeps one), seeds 0-4: the allocation ablation;
+* mlp-12x: LeNet-300-100 (genesis fc1, fc2) at Han et al.'s 12x budget (22,217 parameters), 8000 images, 5 epochs,
+  seeds 0-2.
+
+Usage: python tools/lifecycle_v3_runs.py [--out results/lifecycle-v3]
+"""
+import argparse, json, os, subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+STANDARD_PARAMS, LENET300_PARAMS = 54_666, 266_610
+COMMON = ['--val-size', '5000', '--protocol', 'tuned', '--no-progress']
+
+def train(out: Path, args: list) -> dict:
+    rec = out/'record.json'
+    if not rec.exists():
+        env = {**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'}
+        p = subprocess.run(['genesis-nb', 'train', *COMMON, *args, '--out', str(out)], capture_output=True, text=True,
+                           env=env)
+        if p.returncode: sys.exit(f'failed: {out}\n{p.stderr[-2000:]}')
+        for f in ('checkpoint.ckpt', 'model.safetensors'): (out/f).unlink(missing_ok=True)
+        print(out, p.stdout.strip().splitlines()[-1], flush=True)
+    return json.loads(rec.read_text())
+
+def every_layer(r, n, seed, *extra):
+    return ['--model', 'genesis', '--replace', 'conv1,conv2,fc', '--target-params', str(STANDARD_PARAMS // r),
+            '--train-size', str(n), '--epochs', '10', '--seed', str(seed), *extra]
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--out', default='results/lifecycle-v3')
+    out, jobs = Path(ap.parse_args().out), []
+    for seed in range(3):
+        for n in (1000, 8000):
+            for r in (3, 8, 20): jobs.append((out/f'length-{n}-{r}x'/f'seed-{seed}', every_layer(r, n, seed)))
+        jobs.append((out/'mlp-12x'/f'seed-{seed}', ['--model', 'genesis-mlp', '--target-params', str(LENET300_PARAMS // 12),
+                                                   '--train-size', '8000', '--epochs', '5', '--seed', str(seed)]))
+    for seed in range(5):
+        for rule in ('shares', 'global'):
+            for r in (8, 20):
+                jobs.append((out/f'alloc-{rule}-{r}x'/f'seed-{seed}', every_layer(r, 1000, seed, '--allocation', rule)))
+    with ThreadPoolExecutor(2) as ex: list(ex.map(lambda j: train(*j), jobs))
+
+if __name__ == '__main__': main()
