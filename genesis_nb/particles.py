@@ -186,8 +186,13 @@ class GenesisLayer(nn.Module):
 
     @property
     def settled(self) -> torch.Tensor:
-        "Born particles past their grace period: the ones the activation rule may switch off."
+        "Born particles past their grace period: the ones the size schedule may cut."
         return self.born & (self.steps >= self.settled_from)
+
+    @property
+    def judged(self) -> torch.Tensor:
+        "Settled particles the activation rule may switch off: the initial ones, newborns from `settle_after` on."
+        return self.settled & ((self.settled_from == 0) | (self.steps >= self.settle_after))
 
 # %% ../nbs/02_particles.ipynb #eff403b4
 def quiet_compile():
@@ -220,7 +225,7 @@ def forward(self: GenesisLayer, x):
     fn = compiled_particle_forward() if self.compile and not self.sync_stats else particle_forward
     gw, gb = (self.gate.weight, self.gate.bias) if self.has_gate else (None, None)
     measure = self.training and x.shape[0] > 0
-    y, active = fn(x, self.particles, self.mix, self.bias, gw, gb, self.settled, self.active, self.temperature,
+    y, active = fn(x, self.particles, self.mix, self.bias, gw, gb, self.judged, self.active, self.temperature,
                    self.tau, self.strength_ref, *self._conv_args(), conv=self.conv, update_mask=measure,
                    sync=self.sync_stats)
     if measure:
@@ -352,7 +357,7 @@ def spawn(self: GenesisLayer, slots):
         self.mix[:, k] = 0.
         if self.has_gate: self.gate.weight[k] = 0.; self.gate.bias[k] = 0.
         self.born[k], self.active[k] = True, True
-        self.settled_from[k] = max(int(self.steps) + self.grace_steps, self.settle_after)
+        self.settled_from[k] = self.steps + self.grace_steps
         self.events.append((int(self.steps), 'birth', k))
 
 # %% ../nbs/02_particles.ipynb #ccf98d35

@@ -240,7 +240,9 @@ def _set_clocks(self: GenesisCallback, run):
     self.grow_until = round(self.target_from * S)
     for l in self.layers:   # a layer built without births (spawn_prob=0: the fixed-rank control) stays without
         if l.spawn_prob > 0: l.spawn_prob = 1 - math.exp(-self.birth_rate / S)
-        l.grace_steps, l.rebirth, l.settle_after = round(self.grace * S), self.rebirth, self.grow_until
+        l.grace_steps, l.rebirth = round(self.grace * S), self.rebirth
+        # under a size target the schedule alone judges newborns; without one the rule does, once growth is over
+        l.settle_after = S if self.target_params or self.target_particles else self.grow_until
 
 # %% ../nbs/04_train.ipynb #88fd1da5
 @patch
