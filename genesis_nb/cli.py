@@ -10,6 +10,16 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['model_from_options', 'train_main', 'main']
 
+# %% ../nbs/05_cli.ipynb #6f22bc0e
+_V3_OPTIONS = {   # the v3 lifecycle's options of `genesis-nb train`: (type or action, help); defaults in GenesisConfig
+    'birth_rate': (float, 'births per free slot per training run, while a layer may grow'),
+    'grace': (float, 'fraction of training a newborn is exempt from the activation rule'),
+    'run_pressure': (float, 'group-lasso strength of the whole run'),
+    'rebirth': (argparse.BooleanOptionalAction, "a dead particle's slot may host a newborn"),
+    'headroom': (float, "a layer's growth ceiling, in fair shares of --target-params"),
+    'floor': (float, 'the fewest particles the size schedule leaves a layer, in fair shares'),
+}
+
 # %% ../nbs/05_cli.ipynb #ff12e077
 def _train_parser(sub):
     from genesis_nb.cnn import MODEL_NAMES
@@ -53,20 +63,11 @@ def _train_parser(sub):
                    help='group-lasso strength lambda of each proximal step (--clock steps)')
     p.add_argument('--clock', choices=['training', 'steps'], default=D.clock,
                    help="the lifecycle's clock: fractions of training (v3) or optimiser steps (v2)")
-    p.add_argument('--birth-rate', type=float, default=D.birth_rate,
-                   help='births per free slot per training run, while a layer may grow (--clock training)')
-    p.add_argument('--grace', type=float, default=D.grace,
-                   help='fraction of training a newborn is exempt from the activation rule (--clock training)')
-    p.add_argument('--run-pressure', type=float, default=D.run_pressure,
-                   help='group-lasso strength of the whole run (--clock training)')
-    p.add_argument('--rebirth', action=argparse.BooleanOptionalAction, default=D.rebirth,
-                   help="a dead particle's slot may host a newborn (--clock training)")
     p.add_argument('--allocation', choices=['shares', 'global'], default=D.allocation,
                    help="across layers: floors and ceilings from fair shares, or v2's global cut (--clock training)")
-    p.add_argument('--headroom', type=float, default=D.headroom,
-                   help="a layer's growth ceiling, in fair shares of --target-params (--clock training)")
-    p.add_argument('--floor', type=float, default=D.floor,
-                   help='the fewest particles the size schedule leaves a layer, in fair shares (--clock training)')
+    for name, (kind, text) in _V3_OPTIONS.items():
+        kw = dict(action=kind) if kind is argparse.BooleanOptionalAction else dict(type=kind)
+        p.add_argument('--' + name.replace('_', '-'), default=getattr(D, name), help=f'{text} (--clock training)', **kw)
     p.add_argument('--target-params', type=int, default=None, help='end with at most this many stored parameters')
     p.add_argument('--target-particles', type=int, default=None, help='end with at most this many particles per layer')
     p.add_argument('--target-from', type=float, default=0.25, help='fraction of training after which pruning begins')
@@ -109,8 +110,7 @@ def train_main(a, argv) -> dict:
     torch.manual_seed(a.seed)
     genesis = dict(pressure=a.pressure, target_params=a.target_params, target_particles=a.target_particles,
                    target_from=a.target_from, target_by=a.target_by,
-                   **{k: getattr(a, k) for k in ('clock', 'birth_rate', 'grace', 'run_pressure', 'rebirth',
-                                                 'allocation', 'headroom', 'floor')})
+                   **{k: getattr(a, k) for k in ('clock', 'allocation', *_V3_OPTIONS)})
     if a.model == 'fixed-rank':   # the control has no lifecycle: no pressure, no target
         if a.target_params or a.target_particles:
             raise ValueError("'fixed-rank' is the control without a lifecycle: drop --target-params and "

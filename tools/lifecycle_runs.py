@@ -22,11 +22,11 @@ STANDARD_PARAMS = 54_666
 COMMON = ['--train-size', '1000', '--val-size', '5000', '--protocol', 'tuned', '--no-progress',
           '--clock', 'steps', '--num-particles', '16', '--no-rebirth', '--allocation', 'global']
 
-def train(out: Path, args: list) -> dict:
+def train(out: Path, args: list, common: list = COMMON) -> dict:
     rec = out/'record.json'
     if not rec.exists():
         env = {**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'}
-        p = subprocess.run(['genesis-nb', 'train', *COMMON, *args, '--out', str(out)], capture_output=True, text=True,
+        p = subprocess.run(['genesis-nb', 'train', *common, *args, '--out', str(out)], capture_output=True, text=True,
                            env=env)
         if p.returncode: sys.exit(f'failed: {out}\n{p.stderr[-2000:]}')
         for f in ('checkpoint.ckpt', 'model.safetensors'): (out/f).unlink(missing_ok=True)

@@ -14,23 +14,17 @@ weights are deleted. Runs whose record exists are skipped, so the script resumes
 
 Usage: python tools/lifecycle_v3_runs.py [--out results/lifecycle-v3]
 """
-import argparse, json, os, subprocess, sys
+import argparse, sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import lifecycle_runs as v2_tool   # its train(): one run through the CLI, skipped when its record exists
 
 STANDARD_PARAMS, LENET300_PARAMS = 54_666, 266_610
 COMMON = ['--val-size', '5000', '--protocol', 'tuned', '--no-progress']
 
-def train(out: Path, args: list) -> dict:
-    rec = out/'record.json'
-    if not rec.exists():
-        env = {**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'}
-        p = subprocess.run(['genesis-nb', 'train', *COMMON, *args, '--out', str(out)], capture_output=True, text=True,
-                           env=env)
-        if p.returncode: sys.exit(f'failed: {out}\n{p.stderr[-2000:]}')
-        for f in ('checkpoint.ckpt', 'model.safetensors'): (out/f).unlink(missing_ok=True)
-        print(out, p.stdout.strip().splitlines()[-1], flush=True)
-    return json.loads(rec.read_text())
+def train(out: Path, args: list) -> dict: return v2_tool.train(out, args, COMMON)
 
 def every_layer(r, n, seed, *extra):
     return ['--model', 'genesis', '--replace', 'conv1,conv2,fc', '--target-params', str(STANDARD_PARAMS // r),
