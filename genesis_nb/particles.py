@@ -663,15 +663,16 @@ def layer_limits(
     model: nn.Module,   # a model with genesis layers
     target: int,        # the stored parameters to end with
     headroom: float = DEFAULTS.headroom,  # growth ceiling, in fair shares
-    floor: float = DEFAULTS.floor,        # the fewest live particles, in fair shares
+    floor: float = DEFAULTS.floor,        # the fewest live particles, in fair shares (rounded up)
 ) -> dict:
     "`{layer name: (floor, ceiling)}` in live particles: the guard rails of the v3 allocation."
-    out = {}
-    for n, l in genesis_layers(model):
-        r = fair_shares(model, target)[n]
-        ceiling = min(l.num_particles, max(1, math.ceil(headroom * r)))
-        out[n] = (min(ceiling, max(1, math.floor(floor * r))), ceiling)
-    return out
+    layers, fair = dict(genesis_layers(model)), fair_shares(model, target)
+    ceiling = {n: min(l.num_particles, max(1, math.ceil(headroom * fair[n]))) for n, l in layers.items()}
+    low = {n: min(ceiling[n], max(1, math.ceil(floor * fair[n]))) for n in layers}
+    while stored_params(model, low) > target and any(v > 1 for v in low.values()):   # the floors must fit
+        n = max((n for n in low if low[n] > 1), key=lambda n: particle_cost(layers[n])); low[n] -= 1
+    return {n: (low[n], ceiling[n]) for n in layers}
+
 
 # %% ../nbs/02_particles.ipynb #d38b0f1a
 def _swap_out(layers, i, k, need, floors, score):

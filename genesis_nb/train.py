@@ -207,7 +207,7 @@ class GenesisCallback(Callback):
         self.clock, self.birth_rate, self.grace, self.run_pressure = clock, birth_rate, grace, run_pressure
         self.rebirth, self.allocation, self.headroom, self.floor = rebirth, allocation, headroom, floor
         self.start, self.deadline, self.trace, self.cuts, self.cut_slots = None, None, [], 0, []
-        self.filled, self.restored = False, 0
+        self.filled, self.restored, self.tenths = False, 0, []
         self.floors, self.grow_until = None, None
 
 # %% ../nbs/04_train.ipynb #3d3965e8
@@ -219,6 +219,7 @@ def before_fit(self: GenesisCallback, run):
     groups = run.optimizer.param_groups
     self.group = next((i for i, g in enumerate(groups) if any(id(t) in own for t in g['params'])), None)
     if self.clock == 'training': self._set_clocks(run)
+    self.marks = {max(1, round(k * run.total_steps / 10)): k / 10 for k in range(1, 11)}   # the tenths of training
     if self.target_params is None and self.target_particles is None: return
     if not self.layers: raise ValueError('a size target needs a model with genesis layers; this one has none.')
     if self.target_params is not None and self.target_params < size_bounds(run.model)[0]:
@@ -296,6 +297,7 @@ def after_step(self: GenesisCallback, run):
         newborns = l.lifecycle_step(births=births)
         if v3 and l.rebirth and newborns: clear_optimizer_state(l, run.optimizer, newborns)
     if goal is not None: self.trace.append((done, self.size(run.model), round(goal, 1)))
+    if done in self.marks: self.tenths.append((self.marks[done], self.size(run.model)))
 
 # %% ../nbs/04_train.ipynb #7f2bd7b7
 @patch
@@ -315,7 +317,8 @@ def bind(self: GenesisCallback, model): self._model = model; return self
 def state_dict(self: GenesisCallback) -> dict:
     layers = {n: l.lifecycle_state() for n, l in genesis_layers(self._model)} if hasattr(self, '_model') else {}
     return dict(layers=layers, start=self.start, trace=list(self.trace), cuts=self.cuts,
-                cut_slots=[list(c) for c in self.cut_slots], filled=self.filled, restored=self.restored)
+                cut_slots=[list(c) for c in self.cut_slots], filled=self.filled, restored=self.restored,
+                tenths=[list(t) for t in self.tenths])
 
 # %% ../nbs/04_train.ipynb #2071041a
 @patch
@@ -325,6 +328,7 @@ def load_state_dict(self: GenesisCallback, state: dict):
     self.start, self.cuts = state.get('start'), state.get('cuts', 0)
     self.cut_slots = [tuple(c) for c in state.get('cut_slots', [])]
     self.filled, self.restored = state.get('filled', False), state.get('restored', 0)
+    self.tenths = [tuple(t) for t in state.get('tenths', [])]
     self.trace = [tuple(t) for t in state.get('trace', [])]
 
 # %% ../nbs/04_train.ipynb #08bc5491
@@ -339,7 +343,8 @@ def summary(self: GenesisCallback, points: int = 200) -> dict:
                 pressure=self.pressure, target_params=self.target_params, target_particles=self.target_particles,
                 target_from=self.target_from, target_by=self.target_by, deadline=self.deadline, size_start=self.start,
                 size_final=self.trace[-1][1] if self.trace else None, deaths_by_rule=deaths - self.cuts,
-                deaths_by_schedule=self.cuts, trace=[list(t) for t in self.trace[::every]])
+                deaths_by_schedule=self.cuts, trace=[list(t) for t in self.trace[::every]],
+                size_at_tenths=[list(t) for t in self.tenths])
 
 # %% ../nbs/04_train.ipynb #9d1ef753
 CHECKPOINT_FORMAT = 'genesis_nb-checkpoint-v2'  # v2: the run's defining options are stored and checked on resume

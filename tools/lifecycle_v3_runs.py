@@ -10,7 +10,9 @@ weights are deleted. Runs whose record exists are skipped, so the script resumes
 * alloc-<rule>-<r>x: the same network on 1000 images at r in 8, 20, with `--allocation shares` (v3) or `global`
   (v2's cut: each layer keeps one), seeds 0-4: the allocation ablation;
 * mlp-12x: LeNet-300-100 (genesis fc1, fc2) at Han et al.'s 12x budget (22,217 parameters), 8000 images, 5 epochs,
-  seeds 0-2.
+  seeds 0-2;
+* net-<model>-<n>-<r>x: the other networks of the study through the CLI (LeNet-5-Caffe at 12x and 40x, the row LSTM
+  at 8x, the ViT at 4x), on n = 1000 and 8000 images, 10 epochs, seed 0: does each fill its budget at both lengths?
 
 Usage: python tools/lifecycle_v3_runs.py [--out results/lifecycle-v3]
 """
@@ -43,6 +45,12 @@ def main():
         for rule in ('shares', 'global'):
             for r in (8, 20):
                 jobs.append((out/f'alloc-{rule}-{r}x'/f'seed-{seed}', every_layer(r, 1000, seed, '--allocation', rule)))
+    for model, dense, factors in (('genesis-lenet5', 431_080, (12, 40)), ('genesis-lstm', 82_186, (8,)),
+                                  ('genesis-vit', 71_946, (4,))):
+        for n in (1000, 8000):
+            for r in factors:
+                jobs.append((out/f'net-{model[8:]}-{n}-{r}x'/'seed-0', ['--model', model, '--target-params',
+                             str(dense // r), '--train-size', str(n), '--epochs', '10', '--seed', '0']))
     with ThreadPoolExecutor(2) as ex: list(ex.map(lambda j: train(*j), jobs))
 
 if __name__ == '__main__': main()
