@@ -8,7 +8,7 @@ import argparse, contextlib, json, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['model_from_options', 'train_main', 'main']
+__all__ = ['model_from_options', 'check_options', 'train_main', 'main']
 
 # %% ../nbs/05_cli.ipynb #6f22bc0e
 _V3_OPTIONS = {   # the v3 lifecycle's options of `genesis-nb train`: (type or action, help); defaults in GenesisConfig
@@ -95,6 +95,45 @@ def model_from_options(a):
     if K is None: K = None if getattr(a, 'target_params', None) else DEFAULTS.num_particles   # None: each layer's rank
     return build_model(a.model, budget=a.budget, rank=a.rank, num_particles=K, **pk)
 
+# %% ../nbs/05_cli.ipynb #505ccf30
+_LIFECYCLE_OPTIONS = ('num_particles', 'tau', 'initial_particles', 'birth', 'gate', 'compile', 'target_params',
+                      'target_particles', 'target_from', 'target_by', 'clock')
+_V2_ONLY = ('spawn_prob', 'grace_steps', 'pressure')                 # per-step options of --clock steps
+_V3_ONLY = ('allocation', 'birth_rate', 'grace', 'run_pressure', 'rebirth', 'headroom', 'floor')
+
+def _train_defaults() -> dict:
+    "The default of every `genesis-nb train` option."
+    sub = argparse.ArgumentParser().add_subparsers()
+    return {x.dest: x.default for x in _train_parser(sub)._actions if x.dest != 'help'}
+
+# %% ../nbs/05_cli.ipynb #68c6f192
+def check_options(a):
+    "Refuse the options of `genesis-nb train` that the chosen model or clock would ignore, naming them."
+    given = {k for k, d in _train_defaults().items() if getattr(a, k, d) != d}
+    flag = lambda ks: ', '.join('--' + k.replace('_', '-') for k in sorted(ks))
+    lifecycle = a.model.startswith('genesis')
+    if not lifecycle and (bad := given & {*_LIFECYCLE_OPTIONS, *_V2_ONLY, *_V3_ONLY}):
+        if not (a.model == 'fixed-rank' and bad <= {'target_params', 'target_particles'}):   # refused below
+            raise ValueError(f'{flag(bad)}: --model {a.model} has no genesis lifecycle to apply them to; drop them '
+                             'or choose a genesis model (genesis, genesis-two-branch, genesis-mlp, genesis-lenet5, '
+                             'genesis-lstm, genesis-vit).')
+    if 'replace' in given and a.model != 'genesis':
+        raise ValueError(f"--replace shapes only --model genesis (the CNN's conv1, conv2, fc); --model {a.model} "
+                         'has its genesis layers fixed: drop --replace.')
+    if 'replace' in given and not [r for r in a.replace.split(',') if r.strip()]:
+        raise ValueError(f"--replace {a.replace!r} names no layer; give some of conv1,conv2,fc.")
+    for name, models in (('rank', ('fixed-rank',)), ('budget', ('dense-matched',))):
+        if name in given and a.model not in models:
+            raise ValueError(f'--{name} applies to --model {models[0]} only; drop it for --model {a.model}.')
+    wrong = given & (set(_V2_ONLY) if a.clock == 'training' else set(_V3_ONLY))
+    if lifecycle and wrong:
+        other = 'steps' if a.clock == 'training' else 'training'
+        raise ValueError(f'{flag(wrong)} belong to --clock {other}; this run uses --clock {a.clock}: drop them or '
+                         f'add --clock {other}.')
+    if lifecycle and given & {'target_from', 'target_by'} and a.target_params is None and a.target_particles is None:
+        raise ValueError('--target-from/--target-by shape the schedule of a size target: add --target-params or '
+                         '--target-particles, or drop them.')
+
 # %% ../nbs/05_cli.ipynb #50147ace
 _MODEL_OPTIONS = ('model', 'budget', 'rank', 'num_particles', 'tau', 'spawn_prob', 'initial_particles', 'birth', 'gate',
                   'grace_steps', 'replace')  # what else defines a run (checked by --resume)
@@ -106,6 +145,7 @@ def train_main(a, argv) -> dict:
     from genesis_nb.data import make_splits
     from genesis_nb.particles import genesis_layers, compact_model
     from genesis_nb.train import fit, run_record, lock_folder
+    check_options(a)
     data = make_splits(a.dataset, train_size=a.train_size or None, val_size=a.val_size, seed=a.seed, root=a.data)
     torch.manual_seed(a.seed)
     genesis = dict(pressure=a.pressure, target_params=a.target_params, target_particles=a.target_particles,

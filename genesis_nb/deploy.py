@@ -13,9 +13,9 @@ import torch.nn as nn
 from .particles import GenesisLayer, genesis_layers, _replace_layers
 
 # %% auto #0
-__all__ = ['ONNX_FP32_TOLERANCE', 'INT8_AGREEMENT', 'deploy_choice', 'deploy_plan', 'deployed', 'int8_pt2e', 'export_onnx',
-           'onnx_logits', 'quantize_onnx', 'load_trained_run', 'write_artefact', 'artefact_logits', 'images_per_second',
-           'export_main', 'add_parser']
+__all__ = ['ONNX_FP32_TOLERANCE', 'INT8_AGREEMENT', 'RUN_FILES', 'deploy_choice', 'deploy_plan', 'deployed', 'int8_pt2e',
+           'export_onnx', 'onnx_logits', 'quantize_onnx', 'read_run_record', 'load_trained_run', 'write_artefact',
+           'artefact_logits', 'images_per_second', 'export_main', 'add_parser']
 
 # %% ../nbs/12_deploy.ipynb #630b4204
 def deploy_choice(layer: GenesisLayer) -> str:
@@ -90,10 +90,28 @@ def quantize_onnx(fp32_path, int8_path, calibration: torch.Tensor, batch: int = 
     name = ort.InferenceSession(str(pre), providers=['CPUExecutionProvider']).get_inputs()[0].name
     feeds = iter([{name: xb.numpy()} for xb in calibration.split(batch)])
     reader = type('Calibration', (CalibrationDataReader,), {'get_next': lambda self: next(feeds, None)})()
-    quantize_static(str(pre), str(int8_path), reader, quant_format=QuantFormat.QDQ, per_channel=True,
-                    weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8)
-    pre.unlink()
+    try:
+        quantize_static(str(pre), str(int8_path), reader, quant_format=QuantFormat.QDQ, per_channel=True,
+                        weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8)
+    finally: pre.unlink(missing_ok=True)
     return int8_path
+
+# %% ../nbs/12_deploy.ipynb #520c23d4
+RUN_FILES = ('record.json', 'checkpoint.ckpt', 'model.safetensors', '.lock')   # what `genesis-nb train` keeps in --out
+
+def read_run_record(run_dir) -> dict:
+    "The `record.json` of a `genesis-nb train` run folder, or a `ValueError` that names the file and what is wrong."
+    path = Path(run_dir)/'record.json'
+    if not path.is_file():
+        raise ValueError(f'no record.json in {run_dir}: give the --out folder of a finished `genesis-nb train` run.')
+    try: rec = json.loads(path.read_text())
+    except json.JSONDecodeError as e:
+        raise ValueError(f'{path} is not valid JSON ({e.msg}, line {e.lineno}): the run did not finish writing it; '
+                         'train the run again.') from None
+    if not isinstance(rec, dict) or not isinstance(rec.get('options'), dict):
+        raise ValueError(f"{path} is not the record of a `genesis-nb train` run (it has no 'options'); export takes "
+                         'the --out folder of `genesis-nb train`.')
+    return rec
 
 # %% ../nbs/12_deploy.ipynb #063ac823
 def load_trained_run(run_dir) -> tuple[nn.Module, dict]:
@@ -101,24 +119,42 @@ def load_trained_run(run_dir) -> tuple[nn.Module, dict]:
     from genesis_nb.cli import model_from_options
     from genesis_nb.train import read_checkpoint, load_model_state
     run_dir = Path(run_dir)
-    if not (run_dir/'record.json').is_file():
-        raise ValueError(f'no record.json in {run_dir}: give the --out folder of a finished `genesis-nb train` run.')
-    rec = json.loads((run_dir/'record.json').read_text())
+    rec, ck_path = read_run_record(run_dir), run_dir/'checkpoint.ckpt'
+    if not ck_path.is_file():
+        raise ValueError(f'no checkpoint.ckpt in {run_dir}: export reads the trained weights from the checkpoint that '
+                         '`genesis-nb train` writes next to record.json; train the run again to make one.')
+    ck = read_checkpoint(ck_path)
+    if ck.get('step') != rec.get('steps'):
+        raise ValueError(f"{ck_path} is at step {ck.get('step')}, but {run_dir/'record.json'} describes the run at step "
+                         f"{rec.get('steps')} (an interrupted --resume wrote it): finish that run with `genesis-nb "
+                         'train ... --resume` first, so that the file exported is the model its record describes.')
     model = model_from_options(rec['options'])
-    load_model_state(model, read_checkpoint(run_dir/'checkpoint.ckpt')['model'], run_dir/'checkpoint.ckpt')
+    load_model_state(model, ck['model'], ck_path)
     return model.eval(), rec
 
+
 # %% ../nbs/12_deploy.ipynb #9b3a9bf2
-def write_artefact(model: nn.Module, out, fmt: str, int8: bool, calibration: torch.Tensor) -> Path:
-    "Write the deployed `model` to `out` as 'onnx' or 'safetensors', int8 if asked; returns the file."
+def write_artefact(model: nn.Module, out, fmt: str, int8: bool, calibration: torch.Tensor,
+                   report: dict | None = None) -> Path:
+    "Write the deployed `model` to `out` ('onnx' or 'safetensors', int8 if asked) atomically; returns the file."
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == 'safetensors':
-        from genesis_nb.compress import serialise
-        out.write_bytes(serialise(model, int8=int8)); return out
-    if not int8: return export_onnx(model, out, calibration)
-    fp32 = export_onnx(model, out.with_name(out.stem + '.fp32.onnx'), calibration)
-    try: return quantize_onnx(fp32, out, calibration)
-    finally: fp32.unlink()
+    tmp = out.with_name(f'.{out.stem}.{os.getpid()}.tmp{out.suffix}')   # same folder: the rename is atomic
+    fp32 = tmp.with_name(tmp.stem + '.fp32.onnx')
+    try:
+        if fmt == 'safetensors':
+            from genesis_nb.compress import serialise
+            tmp.write_bytes(serialise(model, int8=int8))
+            fp32_bytes = len(serialise(model)) if int8 else None
+        elif not int8: export_onnx(model, tmp, calibration); fp32_bytes = None
+        else:
+            export_onnx(model, fp32, calibration); fp32_bytes = fp32.stat().st_size
+            quantize_onnx(fp32, tmp, calibration)
+        os.replace(tmp, out)
+    finally:
+        for f in (tmp, fp32, tmp.with_name(tmp.stem + '.pre.onnx')): f.unlink(missing_ok=True)
+    if report is not None: report['fp32_bytes'] = fp32_bytes
+    return out
+
 
 # %% ../nbs/12_deploy.ipynb #18125186
 def artefact_logits(path, fmt: str, skeleton: nn.Module):
@@ -144,19 +180,28 @@ def export_main(a, argv):
     "Run `genesis-nb export`."
     from genesis_nb.data import make_splits
     from genesis_nb.train import evaluate
+    own = Path(a.out).resolve()
+    if own.parent == Path(a.run_dir).resolve() and own.name in RUN_FILES:
+        raise ValueError(f"--out {a.out} is the run's own {own.name}: export never writes over its run's files; "
+                         'give another file name.')
     model, rec = load_trained_run(a.run_dir)
     o = rec['options']
     data = make_splits(o['dataset'], train_size=o['train_size'] or None, val_size=o['val_size'], seed=o['seed'],
                        root=a.data)
     dep = deployed(model)
     for r in deploy_plan(model): print(f"  {r['layer']}: {r['live']} live particles -> {r['choice']}")
-    path = write_artefact(dep, a.out, a.format, a.int8, data.train_x[:512])
+    sizes = {}
+    path = write_artefact(dep, a.out, a.format, a.int8, data.train_x[:512], report=sizes)
     run = artefact_logits(path, a.format, dep)
     with torch.no_grad(): acc = (run(data.test_x).argmax(1) == data.test_y).float().mean().item()
     ips = sorted(images_per_second(run, data.test_x[:256]))
     print(f"{path}: {path.stat().st_size:,} bytes ({a.format}{', int8' if a.int8 else ''}); test accuracy "
           f"{acc:.4f} (the trained model: {evaluate(model, data.test_x, data.test_y)['accuracy']:.4f}); "
           f"{ips[len(ips)//2]:,.0f} images/s at batch 256 (repeats {ips[0]:,.0f}-{ips[-1]:,.0f})")
+    if sizes.get('fp32_bytes') and path.stat().st_size > sizes['fp32_bytes']:
+        print(f"note: the int8 file is {path.stat().st_size / sizes['fp32_bytes']:.1f}x the size of the fp32 export "
+              f"({sizes['fp32_bytes']:,} bytes): quantisation adds (de)quantise nodes per use of a weight, and a "
+              'recurrent network unrolled over its time steps uses each weight many times; ship the fp32 file.')
     return dict(path=str(path), bytes=path.stat().st_size, test_accuracy=acc, images_per_second=ips)
 
 # %% ../nbs/12_deploy.ipynb #90a8cec9

@@ -5,6 +5,7 @@
 # %% ../nbs/11_scale_out.ipynb #02e5a2e7
 from __future__ import annotations
 import logging, os, time
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -14,9 +15,9 @@ from .train import provenance
 from .study import StudyConfig, STARTS_DENSE, run_id, run_method, dense_start, study_call
 
 # %% auto #0
-__all__ = ['DDP_TOLERANCE', 'run_on_worker', 'dense_start_on_worker', 'submit_pending', 'check_workers', 'start_ray',
-           'reproduce_distributed', 'init_distributed', 'data_parallel', 'ranks_identical', 'finish_data_parallel',
-           'end_distributed']
+__all__ = ['DDP_TOLERANCE', 'run_on_worker', 'dense_start_on_worker', 'submit_pending', 'check_workers', 'check_address',
+           'start_ray', 'reproduce_distributed', 'init_distributed', 'data_parallel', 'ranks_identical',
+           'finish_data_parallel', 'end_distributed']
 
 # %% ../nbs/11_scale_out.ipynb #0e8334f2
 def _pin_threads(threads: int):
@@ -70,6 +71,34 @@ def check_workers(workers: int | None, threads: int, address: str | None = None)
         raise ValueError(f'{workers} workers × {threads} threads need {workers*threads} cores; this machine has '
                          f'{cores}. Lower --workers or --threads-per-worker, or give --address of a Ray cluster.')
 
+# %% ../nbs/11_scale_out.ipynb #d3d074cc
+def check_address(address: str, timeout: float = 5.):
+    "Fail within seconds, naming it, when nothing answers at a Ray `address` ('host:port' or 'ray://host:port')."
+    if address == 'auto': return   # Ray looks for a cluster on this machine, and says so quickly if there is none
+    if address.startswith('ray://'):
+        try: import grpc  # noqa: F401  (Ray's client needs it: the `distributed` extra installs ray[client])
+        except ImportError:
+            raise ValueError("--address ray://... needs Ray's client: pip install 'ray[client]' (the distributed "
+                             "extra of genesis_nb includes it), or give the cluster's GCS address host:6379.") from None
+    host, _, port = address.removeprefix('ray://').rpartition(':')
+    if not host or not port.isdigit(): raise ValueError(f"--address {address!r} is not 'auto', 'HOST:PORT' or 'ray://HOST:PORT'.")
+    import socket
+    try: socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as e:
+        raise ValueError(f'nothing answers at --address {address} ({e.strerror or e}): start the cluster there '
+                         '(`ray start --head`), or check the address.') from None
+
+# %% ../nbs/11_scale_out.ipynb #47c23f1e
+@contextmanager
+def _keep_sigterm():
+    "Restore this process's SIGTERM handler after the block (so a SIGTERM still ends the driver cleanly)."
+    import signal, threading
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.getsignal(signal.SIGTERM) if main else None
+    try: yield
+    finally:
+        if main and before is not None: signal.signal(signal.SIGTERM, before)
+
 # %% ../nbs/11_scale_out.ipynb #124d7ed3
 def start_ray(workers: int | None, threads: int, address: str | None = None) -> bool:
     "Start (or connect to) Ray unless it is running; True if this call did, and so must shut it down."
@@ -79,10 +108,16 @@ def start_ray(workers: int | None, threads: int, address: str | None = None) -> 
         raise ValueError("running the study on Ray needs the 'ray' package: pip install 'genesis_nb[distributed]' "
                          '(or leave out --workers/--address for the serial runner).') from None
     if ray.is_initialized(): return False
+    if address: check_address(address)
     env = {'OMP_NUM_THREADS': str(threads), 'MKL_NUM_THREADS': str(threads)}
     kw = dict(logging_level=logging.ERROR, log_to_driver=False, runtime_env={'env_vars': env})
-    if address: ray.init(address=address, **kw)
-    else: ray.init(num_cpus=workers * threads, include_dashboard=False, **kw)
+    with _keep_sigterm():   # Ray's core installs its own SIGTERM handler, which aborts the driver with a stack dump
+        try:
+            if address: ray.init(address=address, **kw)
+            else: ray.init(num_cpus=workers * threads, include_dashboard=False, **kw)
+        except (ConnectionError, RuntimeError, TimeoutError) as e:
+            raise ValueError(f'Ray could not start or connect{f" to --address {address}" if address else ""}: '
+                             f'{str(e).splitlines()[0][:200]}') from None
     return True
 
 # %% ../nbs/11_scale_out.ipynb #c3db2589
@@ -99,11 +134,12 @@ def reproduce_distributed(
 ) -> Path:
     "Run every run of `config` not yet recorded under `out/<name>` as Ray tasks; the driver alone writes records."
     check_workers(workers, threads, address)
-    started = start_ray(workers, threads, address)
-    import ray
     runner = dict(kind='ray', workers=None if address else workers, threads=threads, address=address)
+    started = False
     try:
-        with study_call(config, out, argv, log, progress, runner=runner) as call:
+        with study_call(config, out, argv, log, progress, runner=runner) as call:   # the folder is ours before Ray starts
+            started = start_ray(workers, threads, address)
+            import ray
             futures = submit_pending(call, threads, root, argv)
             try:
                 while futures:

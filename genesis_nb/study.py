@@ -284,21 +284,32 @@ def run_method(s: Setting, data, seed: int, method: str, factor, cell: dict, roo
         )
     return rec
 
+# %% ../nbs/08_study.ipynb #f39e7fc0
+def _read_archive(path: Path) -> str:
+    "The text of a gzip archive of records, or a `ValueError` naming it when it is not one (or is cut short)."
+    import gzip, zlib
+    try: return gzip.decompress(path.read_bytes()).decode()
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as e:
+        raise ValueError(f'{path} is not a whole gzip archive of records ({e}); restore it with '
+                         f'`git checkout -- {path}`, or move it away to start the study without it.') from None
+
 # %% ../nbs/08_study.ipynb #863c774b
 def load_runs(folder) -> list[dict]:
     "All run records of a study folder: `runs.jsonl.gz` (a committed archive) and then `runs.jsonl` (appended since)."
-    import gzip
     out = []
-    for p, read in ((Path(folder)/'runs.jsonl.gz', lambda p: gzip.decompress(p.read_bytes()).decode()),
-                    (Path(folder)/'runs.jsonl', lambda p: p.read_text())):
+    for p, read in ((Path(folder)/'runs.jsonl.gz', _read_archive), (Path(folder)/'runs.jsonl', lambda p: p.read_text())):
         if not p.exists(): continue
         for i, line in enumerate(read(p).splitlines(), 1):
             if not line.strip(): continue
-            try: out.append(json.loads(line))
+            try: rec = json.loads(line)
             except json.JSONDecodeError as e:
                 raise ValueError(f'{p}, line {i}: not a JSON record ({e.msg}). If it is the last line, a run was '
                                  'killed while it was written: `genesis-nb reproduce` sets such a line aside and '
                                  'trains that run again.') from None
+            if not (isinstance(rec, dict) and 'run_id' in rec):
+                raise ValueError(f'{p}, line {i}: JSON, but not a run record (it has no run_id); remove that line or '
+                                 'restore the file from git.')
+            out.append(rec)
     return out
 
 # %% ../nbs/08_study.ipynb #e8d6554a
@@ -574,6 +585,9 @@ def rerun_main(cfg, a, argv=None):
             f"no run {a.rerun!r} in {folder/'runs.jsonl'}; pick a run_id from that file, or point --out at "
             "the results root holding it."
         )
+    if not all(isinstance((rec.get('metrics') or {}).get(s), dict) for s in ('val', 'test')):
+        raise ValueError(f"run {a.rerun!r} in {folder} has no val and test metrics to compare a re-run with; its "
+                         'record is damaged: restore the file from git.')
     agr = agreement({**rerun(rec, cfg, root=a.data), 'provenance': provenance(argv)}, rec)
     print(f"run {a.rerun} ({rec['method']}, factor {rec['factor']}, seed {rec['seed']}): " + (
         'bit for bit' if agr['exact'] else 'within the cross-CPU tolerance' if agr['ok'] else 'DOES NOT AGREE')

@@ -205,3 +205,88 @@ def test_train_outside_torchrun_stays_single_process(tmp_path):
     out = run('train', *TINY, '--out', str(tmp_path/'o'), env={**os.environ, 'WORLD_SIZE': '1'})
     assert out.returncode == 0, out.stderr[-2000:]
     assert 'distributed' not in json.loads((tmp_path/'o'/'record.json').read_text())
+
+# --- hardening II: options the chosen model or clock would ignore are refused, naming them -------------------------
+@pytest.mark.parametrize('args,needle', [
+    (['--model', 'standard', '--target-params', '100'], '--target-params: --model standard has no genesis lifecycle'),
+    (['--model', 'lstm', '--target-particles', '3'], '--target-particles: --model lstm'),
+    (['--model', 'standard', '--target-from', '5', '--target-by', '-1'], '--target-by, --target-from'),
+    (['--model', 'genesis-two-branch', '--replace', 'fc'], '--replace shapes only --model genesis'),
+    (['--model', 'genesis-mlp', '--replace', 'bogus'], '--replace shapes only --model genesis'),
+    (['--model', 'genesis', '--replace', ','], "--replace ',' names no layer"),
+    (['--model', 'genesis', '--spawn-prob', '0.5'], '--spawn-prob belong to --clock steps'),
+    (['--model', 'genesis', '--clock', 'steps', '--no-rebirth'], '--rebirth belong to --clock training'),
+])
+def test_ignored_option_is_refused(tmp_path, args, needle):
+    out = tmp_path/'o'
+    one_line_error(run('train', *TINY, '--out', str(out), *args), needle)
+    assert not (out/'record.json').exists()                                # no record that claims the option
+
+# --- hardening II: export takes the model its record describes, and never loses or half-writes a file -------------
+@pytest.fixture
+def run_copy(tmp_path, one_epoch_run):
+    import shutil
+    shutil.copytree(one_epoch_run, tmp_path/'run', ignore=shutil.ignore_patterns('.lock'))
+    return tmp_path/'run'
+
+def test_export_refuses_to_write_over_its_own_run(run_copy):
+    before = (run_copy/'checkpoint.ckpt').read_bytes()
+    one_line_error(run('export', str(run_copy), '--out', str(run_copy/'checkpoint.ckpt')), "the run's own checkpoint.ckpt")
+    assert (run_copy/'checkpoint.ckpt').read_bytes() == before
+
+@pytest.mark.parametrize('text,needle', [('{"model": "genesis", "opt', 'is not valid JSON'), ('[1, 2]', "no 'options'"),
+                                         ('{"model": "genesis"}', "no 'options'")])
+def test_export_names_a_damaged_record(run_copy, text, needle):
+    (run_copy/'record.json').write_text(text)
+    one_line_error(run('export', str(run_copy), '--out', str(run_copy.parent/'m.onnx')), str(run_copy/'record.json'), needle)
+
+def test_export_refuses_a_checkpoint_the_record_does_not_describe(run_copy):
+    rec = json.loads((run_copy/'record.json').read_text()); rec['steps'] -= 1   # as if a --resume went on and stopped
+    (run_copy/'record.json').write_text(json.dumps(rec))
+    one_line_error(run('export', str(run_copy), '--out', str(run_copy.parent/'m.onnx')), 'interrupted --resume')
+
+def test_export_without_a_checkpoint_says_what_to_do(run_copy):
+    (run_copy/'checkpoint.ckpt').unlink()
+    line = one_line_error(run('export', str(run_copy), '--out', str(run_copy.parent/'m.onnx')), 'no checkpoint.ckpt')
+    assert '--resume' not in line
+
+# --- hardening II: a damaged study file is named, never a traceback ------------------------------------------------
+@pytest.mark.parametrize('damage,needle', [
+    (lambda f: (f/'runs.jsonl.gz').write_bytes(b'no gzip here'), 'is not a whole gzip archive'),
+    (lambda f: (f/'runs.jsonl.gz').write_bytes(gzip.compress(b'{"run_id": "a"}\n' * 50)[:-12]), 'is not a whole gzip'),
+    (lambda f: (f/'runs.jsonl').write_text('[1, 2, 3]\n{"run_id": "x"}\n'), 'line 1: JSON, but not a run record'),
+])
+def test_damaged_study_files_are_named(tmp_path, damage, needle):
+    folder = tmp_path/'tiny'; folder.mkdir()
+    damage(folder)
+    one_line_error(run('reproduce', '--tiny', '--out', str(tmp_path)), needle, 'tiny')
+
+def test_rerun_of_a_record_without_metrics_is_refused(tmp_path):
+    folder = tmp_path/'quick'; folder.mkdir()
+    rec = json.loads((Path(__file__).resolve().parent.parent/'results/quick/runs.jsonl').read_text().splitlines()[0])
+    del rec['metrics']
+    (folder/'runs.jsonl').write_text(json.dumps(rec) + '\n')
+    one_line_error(run('reproduce', '--quick', '--out', str(tmp_path), '--rerun', rec['run_id']), 'no val and test metrics')
+
+# --- hardening II: Ray fails fast on a dead address, takes the folder before it starts, and ends cleanly on SIGTERM --
+def test_dead_ray_address_fails_within_seconds(tmp_path):
+    t0 = time.time()
+    one_line_error(run('reproduce', '--tiny', '--address', '127.0.0.1:1', '--out', str(tmp_path), timeout=120),
+                   'nothing answers at --address 127.0.0.1:1')
+    assert time.time() - t0 < 60
+
+def test_ray_call_on_a_held_folder_is_refused_before_ray_starts(tmp_path):
+    import fcntl
+    folder = tmp_path/'tiny'; folder.mkdir()
+    with open(folder/'.lock', 'a+') as f:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB); f.write(str(os.getpid())); f.flush()
+        t0 = time.time()
+        one_line_error(run('reproduce', '--tiny', '--workers', '2', '--out', str(tmp_path)), 'in use by another')
+        assert time.time() - t0 < 30                                     # no local Ray was started first
+
+def test_sigterm_ends_a_ray_driver_cleanly(tmp_path):
+    p = start('reproduce', '--tiny', '--workers', '2', '--out', str(tmp_path))
+    wait_for(lambda: (tmp_path/'tiny'/'runs.jsonl').exists() or p.poll() is not None, timeout=300, every=0.2)
+    p.send_signal(signal.SIGTERM); _, err = p.communicate(timeout=120)
+    assert p.returncode == 130 and 'Traceback' not in err and 'SIGTERM received' not in err, (p.returncode, err[-2000:])
+    assert json.loads((tmp_path/'tiny'/'meta.json').read_text())['calls'][-1]['status'] == 'interrupted'

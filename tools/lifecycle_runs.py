@@ -18,9 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 STANDARD_PARAMS = 54_666
-# v2's lifecycle (clocks in steps, K = 16, no rebirth, the global cut): the options these records were made with
-COMMON = ['--train-size', '1000', '--val-size', '5000', '--protocol', 'tuned', '--no-progress',
-          '--clock', 'steps', '--num-particles', '16', '--no-rebirth', '--allocation', 'global']
+COMMON = ['--train-size', '1000', '--val-size', '5000', '--protocol', 'tuned', '--no-progress']
+V2 = ['--clock', 'steps', '--num-particles', '16']   # v2's lifecycle (clocks in steps, K = 16): what these records used
 
 def train(out: Path, args: list, common: list = COMMON) -> dict:
     rec = out/'record.json'
@@ -34,7 +33,7 @@ def train(out: Path, args: list, common: list = COMMON) -> dict:
     return json.loads(rec.read_text())
 
 def conv2_then_control(out: Path, r: int, seed: int):
-    rec = train(out/f'conv2-{r}x'/f'seed-{seed}', ['--target-params', str(STANDARD_PARAMS // r), '--seed', str(seed)])
+    rec = train(out/f'conv2-{r}x'/f'seed-{seed}', [*V2, '--target-params', str(STANDARD_PARAMS // r), '--seed', str(seed)])
     rank = sum(p['active'] for p in rec['particles'].values())
     train(out/f'fixed-rank-{r}x'/f'seed-{seed}', ['--model', 'fixed-rank', '--rank', str(rank), '--seed', str(seed)])
 
@@ -45,14 +44,14 @@ def main():
     jobs = []
     for seed in range(5):
         for r in (3, 6, 10, 20):
-            every = ['--replace', 'conv1,conv2,fc', '--target-params', str(STANDARD_PARAMS // r), '--seed', str(seed)]
+            every = [*V2, '--replace', 'conv1,conv2,fc', '--target-params', str(STANDARD_PARAMS // r), '--seed', str(seed)]
             jobs.append(lambda r=r, seed=seed, every=every: train(out/f'every-{r}x'/f'seed-{seed}', every))
         for r in (3, 6, 10): jobs.append(lambda r=r, seed=seed: conv2_then_control(out, r, seed))
     for seed in range(5):
         for rule in ('random', 'gradient'):
             for init in (4, 0):
                 jobs.append(lambda rule=rule, init=init, seed=seed: train(out/f'birth-{rule}-init{init}'/f'seed-{seed}',
-                            ['--birth', rule, '--initial-particles', str(init), '--seed', str(seed)]))
+                            [*V2, '--birth', rule, '--initial-particles', str(init), '--seed', str(seed)]))
     with ThreadPoolExecutor(2) as ex: list(ex.map(lambda j: j(), jobs))
 
 if __name__ == '__main__': main()
