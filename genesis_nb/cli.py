@@ -158,6 +158,7 @@ def train_main(a, argv) -> dict:
         genesis = dict(pressure=0., run_pressure=0.)
     model = model_from_options(a)
     world, rank = int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('RANK', 0))   # set by torchrun
+    ok = False
     folder = lock_folder(a.out) if rank == 0 else contextlib.nullcontext(Path(a.out))   # rank 0 writes
     try:
         with folder as out:   # one process per output folder
@@ -165,17 +166,18 @@ def train_main(a, argv) -> dict:
                       device=a.device, precision=a.precision, genesis=genesis, checkpoint=out/'checkpoint.ckpt',
                       resume=a.resume, distributed=world > 1,
                       progress=not a.no_progress, options={k: getattr(a, k) for k in _MODEL_OPTIONS})
-            if rank: return None
+            if rank: ok = True; return None
             rec = run_record(res, model_name=a.model, data=data, seed=a.seed, argv=argv,
                              extra=dict(options={k: v for k, v in vars(a).items() if k not in ('func',)}))
             small = compact_model(res.model.cpu()) if genesis_layers(res.model) else res.model.cpu()
             save_file({k: v.contiguous() for k, v in small.state_dict().items()}, out/'model.safetensors')
             tmp = out/f'record.json.{os.getpid()}.tmp'
             tmp.write_text(json.dumps(rec, indent=1)); os.replace(tmp, out/'record.json')
+        ok = True
     finally:   # torchrun: every rank leaves the process group together, after rank 0 has written
         if world > 1:
             from genesis_nb.scale import end_distributed
-            end_distributed()
+            end_distributed(wait=ok)   # after a failure the others may be gone: no barrier to hang in
     t = res.test
     print(
         f"test accuracy: {t['accuracy']:.4f}  macro F1: {t['f1_macro']:.4f}  "
@@ -203,6 +205,10 @@ def main(argv=None):
         print('genesis-nb: interrupted', file=sys.stderr); sys.exit(130)
     except (ValueError, CheckpointError, NonFiniteLossError, OSError) as e:   # options, data, checkpoint, device, out
         print(f'genesis-nb: {_one_line(e)}', file=sys.stderr); sys.exit(2)
+    except RuntimeError as e:   # under torchrun: another rank stopped, and a collective failed here
+        if int(os.environ.get('WORLD_SIZE', '1')) < 2: raise
+        print(f"genesis-nb: rank {os.environ.get('RANK')} of this torchrun job stopped because another rank did "
+              f'({_one_line(e)[:200]}); see that rank\'s message above.', file=sys.stderr); sys.exit(2)
 
 # %% ../nbs/05_cli.ipynb #94d118c3
 def _interruptible():
@@ -210,7 +216,8 @@ def _interruptible():
     import signal
     def stop(*_): raise KeyboardInterrupt
     signal.signal(signal.SIGINT, signal.default_int_handler)   # even when started from a shell that ignores SIGINT
-    signal.signal(signal.SIGTERM, stop)
+    # torchrun's other ranks write nothing: they keep SIGTERM's default and end at once, even inside a collective
+    if int(os.environ.get('RANK', '0')) == 0: signal.signal(signal.SIGTERM, stop)
 
 # %% ../nbs/05_cli.ipynb #cfbfca29
 def _one_line(e) -> str:

@@ -27,9 +27,9 @@ from .compress import (serialise, int8_model, low_rank_model, magnitude_prune, f
 __all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'V2_LIFECYCLE', 'GENESIS_DEFAULTS_V3', 'ARCHS', 'SEQUENCE_ARCHS',
            'CORRUPTIONS', 'TINY', 'QUICK', 'FULL', 'STUDIES', 'RERUN_TOLERANCE', 'dense_params', 'budget_params',
            'genesis_model', 'fixed_rank_model', 'Setting', 'StudyConfig', 'plan', 'run_id', 'corrupt',
-           'corrupted_test_sets', 'dense_start', 'train_method', 'storage', 'run_method', 'load_runs',
-           'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce', 'find_run', 'rerun', 'agreement',
-           'claim_timings', 'rerun_main', 'only_networks', 'reproduce_main', 'add_parser']
+           'corrupted_test_sets', 'nudge_one_ulp', 'ulp_nudge', 'dense_start', 'train_method', 'storage', 'run_method',
+           'load_runs', 'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce', 'find_run', 'rerun',
+           'agreement', 'claim_timings', 'rerun_main', 'only_networks', 'reproduce_main', 'add_parser']
 
 # %% ../nbs/08_study.ipynb #bc058e2d
 GENESIS_DEFAULTS = {k: getattr(DEFAULTS, k) for k in ('tau', 'spawn_prob', 'initial_particles', 'birth', 'pressure')}
@@ -175,10 +175,31 @@ def corrupted_test_sets(dataset: str, root=None) -> dict:
     _corrupted_cache[dataset] = out
     return out
 
+# %% ../nbs/08_study.ipynb #5a237679
+_ULP_NUDGE = []   # a seed while `ulp_nudge` is on: every network `_fit` starts from moves by one ulp
+
+@torch.no_grad()
+def nudge_one_ulp(model: nn.Module, seed: int):
+    "Move every floating-point parameter of `model` one unit in the last place, up or down at random (seeded)."
+    g = torch.Generator().manual_seed(seed)
+    for p in model.parameters():
+        up = torch.rand(p.shape, generator=g) < 0.5
+        p.copy_(torch.where(up.to(p.device), torch.nextafter(p, torch.full_like(p, math.inf)),
+                            torch.nextafter(p, torch.full_like(p, -math.inf))))
+
+# %% ../nbs/08_study.ipynb #0116dd9d
+@contextmanager
+def ulp_nudge(seed: int):
+    "Inside the block, every network the study trains starts one ulp away from its seeded weights (`seed`)."
+    _ULP_NUDGE.append(seed)
+    try: yield
+    finally: _ULP_NUDGE.pop()
+
 # %% ../nbs/08_study.ipynb #f0d12322
 def _fit(model, data, s: Setting, seed: int, epochs: int, recipe: dict | None = None, **kw):
     "`fit` as the study calls it; a tuned `recipe` may set the protocol's `lr` and `weight_decay`."
     protocol = get_protocol(s.protocol, **{k: (recipe or {}).get(k) for k in ('lr', 'weight_decay')})
+    if _ULP_NUDGE: nudge_one_ulp(model, _ULP_NUDGE[-1])
     return fit(model, data, protocol, seed=seed, epochs=epochs, progress=False, log=lambda *_: None, **kw)
 
 # %% ../nbs/08_study.ipynb #f100eebf

@@ -290,3 +290,35 @@ def test_sigterm_ends_a_ray_driver_cleanly(tmp_path):
     p.send_signal(signal.SIGTERM); _, err = p.communicate(timeout=120)
     assert p.returncode == 130 and 'Traceback' not in err and 'SIGTERM received' not in err, (p.returncode, err[-2000:])
     assert json.loads((tmp_path/'tiny'/'meta.json').read_text())['calls'][-1]['status'] == 'interrupted'
+
+# --- hardening II: torchrun jobs end promptly, each rank with at most one line ---------------------------------------
+TORCHRUN = [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc-per-node', '2', '-m', 'genesis_nb.cli']
+
+def _rank_pid(rank: int):
+    "The pid of the genesis_nb.cli process of torchrun rank `rank` (from /proc), or None."
+    for d in Path('/proc').iterdir():
+        try:
+            if b'genesis_nb.cli' in (d/'cmdline').read_bytes() and f'\0RANK={rank}\0'.encode() in b'\0' + (d/'environ').read_bytes():
+                return int(d.name)
+        except (OSError, ValueError): continue
+    return None
+
+def test_torchrun_job_ends_promptly_when_rank_0_refuses_out(tmp_path):
+    (tmp_path/'file').write_text('not a folder')
+    t0 = time.time()
+    r = subprocess.run([*TORCHRUN, 'train', *TINY, '--out', str(tmp_path/'file')], capture_output=True, text=True,
+                       timeout=300, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    assert r.returncode != 0 and time.time() - t0 < 25, (time.time() - t0, r.stderr[-2000:])
+    assert any(l.startswith('genesis-nb: ') and 'not a folder' in l for l in r.stderr.splitlines()), r.stderr[-2000:]
+
+def test_torchrun_surviving_rank_says_one_line(tmp_path):
+    p = subprocess.Popen([*TORCHRUN, 'train', '--train-size', '5000', '--val-size', '500', '--epochs', '5',
+                          '--no-progress', '--out', str(tmp_path/'o')], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    wait_for(lambda: _rank_pid(1) is not None and (tmp_path/'o'/'.lock').exists() or p.poll() is not None, timeout=120)
+    time.sleep(3)                                                            # both ranks are training
+    os.kill(_rank_pid(1), signal.SIGKILL)
+    _, err = p.communicate(timeout=180)
+    ours = [l for l in err.splitlines() if 'genesis_nb' in l and 'File "' in l]   # a traceback through our code
+    assert p.returncode != 0 and not ours, err[-3000:]
+    assert any(l.startswith('genesis-nb: rank 0 of this torchrun job stopped') for l in err.splitlines()), err[-3000:]
