@@ -28,8 +28,9 @@ __all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'V2_LIFECYCLE', 'GENES
            'CORRUPTIONS', 'TINY', 'QUICK', 'FULL', 'STUDIES', 'RERUN_TOLERANCE', 'dense_params', 'budget_params',
            'genesis_model', 'fixed_rank_model', 'Setting', 'StudyConfig', 'plan', 'run_id', 'corrupt',
            'corrupted_test_sets', 'nudge_one_ulp', 'ulp_nudge', 'dense_start', 'train_method', 'storage', 'run_method',
-           'load_runs', 'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce', 'find_run', 'rerun',
-           'agreement', 'claim_timings', 'rerun_main', 'only_networks', 'reproduce_main', 'add_parser']
+           'load_runs', 'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce',
+           'measured_tolerance', 'find_run', 'rerun', 'agreement', 'claim_timings', 'rerun_main', 'only_networks',
+           'reproduce_main', 'add_parser']
 
 # %% ../nbs/08_study.ipynb #bc058e2d
 GENESIS_DEFAULTS = {k: getattr(DEFAULTS, k) for k in ('tau', 'spawn_prob', 'initial_particles', 'birth', 'pressure')}
@@ -499,7 +500,12 @@ FULL = StudyConfig('study', [
 STUDIES = {'tiny': TINY, 'quick': QUICK, 'full': FULL}
 
 # %% ../nbs/08_study.ipynb #79b65fc0
-RERUN_TOLERANCE = dict(accuracy=2.5e-3, f1_macro=2.5e-3, loss=5e-3)
+RERUN_TOLERANCE = dict(accuracy=3e-3, f1_macro=3e-3, loss=4e-3)   # measured: see `measured_tolerance` below
+
+# %% ../nbs/08_study.ipynb #03f08f94
+def measured_tolerance(largest: dict) -> dict:
+    "The cross-CPU tolerance from the largest changes one-ulp nudges produced: each rounded up to the next 0.001."
+    return {k: math.ceil(round(v, 6) * 1000) / 1000 for k, v in largest.items()}
 
 # %% ../nbs/08_study.ipynb #716ea549
 def find_run(config: StudyConfig, rid: str) -> tuple:
