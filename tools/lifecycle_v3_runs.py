@@ -11,10 +11,12 @@ weights are deleted. Runs whose record exists are skipped, so the script resumes
   (v2's cut: each layer keeps one), seeds 0-4: the allocation ablation;
 * mlp-12x: LeNet-300-100 (genesis fc1, fc2) at Han et al.'s 12x budget (22,217 parameters), 8000 images, 5 epochs,
   seeds 0-2;
-* net-<model>-<n>-<r>x: the other networks of the study through the CLI (LeNet-5-Caffe at 12x and 40x, the row LSTM
-  at 8x, the ViT at 4x), on n = 1000 and 8000 images, 10 epochs, seed 0: does each fill its budget at both lengths?
+* net-<model>-<n>-<r>x: every network of the study at every budget of the v2 study not covered above (the seed CNN
+  at 40x; LeNet-300-100 at 40x and 70x, 5 epochs; LeNet-5-Caffe at 12x, 40x, 110x; the row LSTM at 3x, 8x, 20x; the
+  ViT at 2x, 4x, 8x), on n = 1000 and 8000 images, 10 epochs, seed 0: does each fill its budget at both lengths?
 
-Usage: python tools/lifecycle_v3_runs.py [--out results/lifecycle-v3]
+Usage: python tools/lifecycle_v3_runs.py [--out results/lifecycle-v3] [--workers 2]
+
 """
 import argparse, sys
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +37,9 @@ def every_layer(r, n, seed, *extra):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--out', default='results/lifecycle-v3')
-    out, jobs = Path(ap.parse_args().out), []
+    ap.add_argument('--workers', type=int, default=2)
+    a = ap.parse_args()
+    out, jobs, workers = Path(a.out), [], a.workers
     for seed in range(3):
         for n in (1000, 8000):
             for r in (3, 8, 20): jobs.append((out/f'length-{n}-{r}x'/f'seed-{seed}', every_layer(r, n, seed)))
@@ -45,12 +49,14 @@ def main():
         for rule in ('shares', 'global'):
             for r in (8, 20):
                 jobs.append((out/f'alloc-{rule}-{r}x'/f'seed-{seed}', every_layer(r, 1000, seed, '--allocation', rule)))
-    for model, dense, factors in (('genesis-lenet5', 431_080, (12, 40)), ('genesis-lstm', 82_186, (8,)),
-                                  ('genesis-vit', 71_946, (4,))):
+    for model, dense, factors, epochs in (('genesis-lenet5', 431_080, (12, 40, 110), 10),
+                                          ('genesis-lstm', 82_186, (3, 8, 20), 10), ('genesis-vit', 71_946, (2, 4, 8), 10),
+                                          ('genesis', STANDARD_PARAMS, (40,), 10), ('genesis-mlp', LENET300_PARAMS, (40, 70), 5)):
         for n in (1000, 8000):
             for r in factors:
-                jobs.append((out/f'net-{model[8:]}-{n}-{r}x'/'seed-0', ['--model', model, '--target-params',
-                             str(dense // r), '--train-size', str(n), '--epochs', '10', '--seed', '0']))
-    with ThreadPoolExecutor(2) as ex: list(ex.map(lambda j: train(*j), jobs))
+                extra = ['--replace', 'conv1,conv2,fc'] if model == 'genesis' else []
+                jobs.append((out/f'net-{model[8:] or "cnn"}-{n}-{r}x'/'seed-0', ['--model', model, *extra, '--target-params',
+                             str(dense // r), '--train-size', str(n), '--epochs', str(epochs), '--seed', '0']))
+    with ThreadPoolExecutor(workers) as ex: list(ex.map(lambda j: train(*j), jobs))
 
 if __name__ == '__main__': main()
