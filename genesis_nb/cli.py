@@ -58,6 +58,8 @@ def _train_parser(sub):
                    help='steps a newborn is exempt from the activation rule (--clock steps)')
     p.add_argument('--replace', default='conv2', help='genesis CNN: genesis layers, comma-separated (conv1,conv2,fc)')
     p.add_argument('--rank', type=int, default=None, help="rank of conv2 in the 'fixed-rank' control")
+    p.add_argument('--genesis-head', action='store_true',
+                   help='genesis-mlp, genesis-lenet5: the classifier a genesis layer too (as in the study)')
     p.add_argument('--gate', action=argparse.BooleanOptionalAction, default=D.gate, help='softmax gate over particles')
     p.add_argument('--pressure', type=float, default=D.pressure,
                    help='group-lasso strength lambda of each proximal step (--clock steps)')
@@ -91,6 +93,7 @@ def model_from_options(a):
               grace_steps=a.grace_steps, compile=a.compile)
     if a.model in ('genesis', 'genesis-two-branch') and a.replace != 'conv2':
         pk['replace'] = tuple(r.strip() for r in a.replace.split(',') if r.strip())
+    if getattr(a, 'genesis_head', False): pk['genesis_head'] = True
     K = a.num_particles
     if K is None: K = None if getattr(a, 'target_params', None) else DEFAULTS.num_particles   # None: each layer's rank
     return build_model(a.model, budget=a.budget, rank=a.rank, num_particles=K, **pk)
@@ -122,9 +125,11 @@ def check_options(a):
                          'has its genesis layers fixed: drop --replace.')
     if 'replace' in given and not [r for r in a.replace.split(',') if r.strip()]:
         raise ValueError(f"--replace {a.replace!r} names no layer; give some of conv1,conv2,fc.")
-    for name, models in (('rank', ('fixed-rank',)), ('budget', ('dense-matched',))):
+    for name, models in (('rank', ('fixed-rank',)), ('budget', ('dense-matched',)),
+                         ('genesis_head', ('genesis-mlp', 'genesis-lenet5'))):
         if name in given and a.model not in models:
-            raise ValueError(f'--{name} applies to --model {models[0]} only; drop it for --model {a.model}.')
+            raise ValueError(f"--{name.replace('_', '-')} applies to --model {' or '.join(models)} only; drop it for "
+                             f'--model {a.model}.')
     wrong = given & (set(_V2_ONLY) if a.clock == 'training' else set(_V3_ONLY))
     if lifecycle and wrong:
         other = 'steps' if a.clock == 'training' else 'training'
@@ -136,7 +141,7 @@ def check_options(a):
 
 # %% ../nbs/05_cli.ipynb #50147ace
 _MODEL_OPTIONS = ('model', 'budget', 'rank', 'num_particles', 'tau', 'spawn_prob', 'initial_particles', 'birth', 'gate',
-                  'grace_steps', 'replace')  # what else defines a run (checked by --resume)
+                  'grace_steps', 'replace', 'genesis_head')  # what else defines a run (checked by --resume)
 
 def train_main(a, argv) -> dict:
     "Run `genesis-nb train` with parsed arguments `a`; returns the record."
@@ -170,7 +175,9 @@ def train_main(a, argv) -> dict:
             rec = run_record(res, model_name=a.model, data=data, seed=a.seed, argv=argv,
                              extra=dict(options={k: v for k, v in vars(a).items() if k not in ('func',)}))
             small = compact_model(res.model.cpu()) if genesis_layers(res.model) else res.model.cpu()
-            save_file({k: v.contiguous() for k, v in small.state_dict().items()}, out/'model.safetensors')
+            weights = out/f'model.safetensors.{os.getpid()}.tmp'   # whole or not at all, like record.json
+            save_file({k: v.contiguous() for k, v in small.state_dict().items()}, weights)
+            os.replace(weights, out/'model.safetensors')
             tmp = out/f'record.json.{os.getpid()}.tmp'
             tmp.write_text(json.dumps(rec, indent=1)); os.replace(tmp, out/'record.json')
         ok = True

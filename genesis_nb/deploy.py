@@ -150,6 +150,9 @@ def write_artefact(model: nn.Module, out, fmt: str, int8: bool, calibration: tor
             export_onnx(model, fp32, calibration); fp32_bytes = fp32.stat().st_size
             quantize_onnx(fp32, tmp, calibration)
         os.replace(tmp, out)
+    except OSError as e:   # a full disk, a quota, a file-size limit: `out` as it was, nothing half-written left
+        raise OSError(e.errno, f'writing {out} failed ({e.strerror or e}); {out} is as it was and no partial file '
+                      'was left: free space and export again') from None
     finally:
         for f in (tmp, fp32, tmp.with_name(tmp.stem + '.pre.onnx')): f.unlink(missing_ok=True)
     if report is not None: report['fp32_bytes'] = fp32_bytes

@@ -322,3 +322,13 @@ def test_torchrun_surviving_rank_says_one_line(tmp_path):
     ours = [l for l in err.splitlines() if 'genesis_nb' in l and 'File "' in l]   # a traceback through our code
     assert p.returncode != 0 and not ours, err[-3000:]
     assert any(l.startswith('genesis-nb: rank 0 of this torchrun job stopped') for l in err.splitlines()), err[-3000:]
+
+def test_export_on_a_full_disk_keeps_the_old_file(run_copy):
+    import resource
+    old = run_copy.parent/'model.onnx'; old.write_bytes(b'the previous export')
+    limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (8_000, 8_000))   # writes past 8 kB fail, as on a full disk
+    out = subprocess.run(['genesis-nb', 'export', str(run_copy), '--out', str(old)], capture_output=True, text=True,
+                         timeout=600, preexec_fn=limit)
+    one_line_error(out, f'writing {old} failed', 'is as it was')
+    assert old.read_bytes() == b'the previous export'
+    assert sorted(p.name for p in run_copy.parent.iterdir()) == ['model.onnx', 'run']   # no half-written file left
