@@ -12,7 +12,8 @@ weights are deleted. Runs whose record exists are skipped, so the script resumes
 * mlp-12x: LeNet-300-100 (genesis fc1, fc2) at Han et al.'s 12x budget (22,217 parameters), 8000 images, 5 epochs,
   seeds 0-2;
 * net-<model>-<n>-<r>x: every network of the study at every budget of the v2 study not covered above (the seed CNN
-  at 40x; LeNet-300-100 at 40x and 70x, 5 epochs; LeNet-5-Caffe at 12x, 40x, 110x; the row LSTM at 3x, 8x, 20x; the
+  at 40x; LeNet-300-100 at 40x and 70x, 5 epochs; LeNet-5-Caffe at 12x, 40x and, with its classifier a genesis layer
+  as in the study (`--genesis-head`), 110x; the row LSTM at 3x, 8x, 20x; the
   ViT at 2x, 4x, 8x), on n = 1000 and 8000 images, 10 epochs, seed 0: does each fill its budget at both lengths?
 
 Usage: python tools/lifecycle_v3_runs.py [--out results/lifecycle-v3] [--workers 2]
@@ -55,7 +56,10 @@ def main():
         for n in (1000, 8000):
             for r in factors:
                 extra = ['--replace', 'conv1,conv2,fc'] if model == 'genesis' else []
-                jobs.append((out/f'net-{model[8:] or "cnn"}-{n}-{r}x'/'seed-0', ['--model', model, *extra, '--target-params',
+                head = model == 'genesis-lenet5' and r == 110   # below the smallest LeNet-5 with a dense classifier
+                extra += ['--genesis-head'] if head else []
+                name = (model[8:] or 'cnn') + ('head' if head else '')
+                jobs.append((out/f'net-{name}-{n}-{r}x'/'seed-0', ['--model', model, *extra, '--target-params',
                              str(dense // r), '--train-size', str(n), '--epochs', str(epochs), '--seed', '0']))
     with ThreadPoolExecutor(workers) as ex: list(ex.map(lambda j: train(*j), jobs))
 
