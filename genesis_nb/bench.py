@@ -500,11 +500,12 @@ def bench_main(a, argv):
 # %% ../nbs/07_bench.ipynb #5a8f5e6c
 def add_parser(sub):
     "Register the `bench` subcommand."
+    from genesis_nb.train import HelpFormatter
     import argparse
     p = sub.add_parser(
         'bench',
         help='run the benchmark suite and write its record',
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     p.add_argument('--quick', action='store_true', help='fewer sizes and repeats; writes bench_quick.json')
     p.add_argument('--device', default='cpu', help="'cpu', 'cuda' or 'auto'")

@@ -22,10 +22,11 @@ _V3_OPTIONS = {   # the v3 lifecycle's options of `genesis-nb train`: (type or a
 
 # %% ../nbs/05_cli.ipynb #ff12e077
 def _train_parser(sub):
+    from genesis_nb.train import HelpFormatter
     from genesis_nb.cnn import MODEL_NAMES
     from genesis_nb.particles import DEFAULTS as D
     p = sub.add_parser(
-        'train', help='train one model and write its record', formatter_class=argparse.ArgumentDefaultsHelpFormatter
+        'train', help='train one model and write its record', formatter_class=HelpFormatter
     )
     p.add_argument('--model', choices=MODEL_NAMES, default='genesis', help='which network')
     p.add_argument('--dataset', choices=['mnist', 'fashion-mnist'], default='mnist', help='data set')

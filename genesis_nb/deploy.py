@@ -125,7 +125,8 @@ def load_trained_run(run_dir) -> tuple[nn.Module, dict]:
                          '`genesis-nb train` writes next to record.json; train the run again to make one.')
     ck = read_checkpoint(ck_path)
     if ck.get('step') != rec.get('steps'):
-        raise ValueError(f"{ck_path} is at step {ck.get('step')}, but {run_dir/'record.json'} describes the run at step "
+        raise ValueError(f"{ck_path} is at step {ck.get('step')}, but {run_dir/'record.json'} describes the run at "
+                         f"step "
                          f"{rec.get('steps')} (an interrupted --resume wrote it): finish that run with `genesis-nb "
                          'train ... --resume` first, so that the file exported is the model its record describes.')
     model = model_from_options(rec['options'])
@@ -210,9 +211,10 @@ def export_main(a, argv):
 # %% ../nbs/12_deploy.ipynb #90a8cec9
 def add_parser(sub):
     "Register the `export` subcommand."
+    from genesis_nb.train import HelpFormatter
     import argparse
     p = sub.add_parser('export', help='write a trained run as a deployable file, then run the file to check it',
-                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                       formatter_class=HelpFormatter)
     p.add_argument('run_dir', help='the --out folder of a finished `genesis-nb train` run')
     p.add_argument('--format', choices=('onnx', 'safetensors'), default='onnx', help='file format')
     p.add_argument('--int8', action='store_true', help='int8 weights (static quantisation calibrated on training '

@@ -97,7 +97,7 @@ class GenesisConfig:
     allocation: str = 'shares'  # 'shares': each layer's floor and ceiling from its fair share; 'global': v2's cut
     headroom: float = 1.5       # a layer grows to at most this times its fair share of a size target
     floor: float = 0.5          # the size schedule never cuts a layer below this times its fair share
-    fill: float = 0.9           # at the deadline, swap a cut particle back in while the model is under this of its target
+    fill: float = 0.9           # at the deadline, swap cut particles back in while under this share of the target
 
 # %% ../nbs/02_particles.ipynb #174c38f5
 DEFAULTS = GenesisConfig()
@@ -162,7 +162,7 @@ class GenesisLayer(nn.Module):
         self.register_buffer('settled_from', torch.zeros(K, dtype=torch.long))  # step from which the rule applies
         self.history, self.events = [], []  # per-step (step, born, active); (step, event, slot)
         self.compile = compile
-        self.ceiling, self.rebirth = None, False   # most live particles, slots of the dead reusable: set by the lifecycle
+        self.ceiling, self.rebirth = None, False   # most live particles; dead slots reusable (set by the lifecycle)
         self.settle_after = 0                      # no newborn is judged before this step (v3: the end of growth)
         self.sync_stats = False   # set by `fit(distributed=True)`: statistics of the global batch
         self._last_active, self._kept_io = self.active.tolist(), []
@@ -363,7 +363,7 @@ def spawn(self: GenesisLayer, slots):
 # %% ../nbs/02_particles.ipynb #ccf98d35
 @patch
 def free_slots(self: GenesisLayer) -> torch.Tensor:
-    "Slots a birth may fill: the unborn, and with `rebirth` also those of dead particles (a new particle, not a revival)."
+    "Slots a birth may fill: the unborn, and with `rebirth` those of dead particles (a new particle, not a revival)."
     return ((~self.active) if self.rebirth else (~self.born)).nonzero().squeeze(1)
 
 # %% ../nbs/02_particles.ipynb #8f38bded

@@ -81,7 +81,8 @@ def check_address(address: str, timeout: float = 5.):
             raise ValueError("--address ray://... needs Ray's client: pip install 'ray[client]' (the distributed "
                              "extra of genesis_nb includes it), or give the cluster's GCS address host:6379.") from None
     host, _, port = address.removeprefix('ray://').rpartition(':')
-    if not host or not port.isdigit(): raise ValueError(f"--address {address!r} is not 'auto', 'HOST:PORT' or 'ray://HOST:PORT'.")
+    if not host or not port.isdigit():
+        raise ValueError(f"--address {address!r} is not 'auto', 'HOST:PORT' or 'ray://HOST:PORT'.")
     import socket
     try: socket.create_connection((host, int(port)), timeout=timeout).close()
     except OSError as e:
@@ -137,7 +138,8 @@ def reproduce_distributed(
     runner = dict(kind='ray', workers=None if address else workers, threads=threads, address=address)
     started = False
     try:
-        with study_call(config, out, argv, log, progress, runner=runner) as call:   # the folder is ours before Ray starts
+        # the folder is ours before Ray starts
+        with study_call(config, out, argv, log, progress, runner=runner) as call:
             started = start_ray(workers, threads, address)
             import ray
             futures = submit_pending(call, threads, root, argv)

@@ -319,7 +319,8 @@ def _read_archive(path: Path) -> str:
 def load_runs(folder) -> list[dict]:
     "All run records of a study folder: `runs.jsonl.gz` (a committed archive) and then `runs.jsonl` (appended since)."
     out = []
-    for p, read in ((Path(folder)/'runs.jsonl.gz', _read_archive), (Path(folder)/'runs.jsonl', lambda p: p.read_text())):
+    for p, read in ((Path(folder)/'runs.jsonl.gz', _read_archive),
+                    (Path(folder)/'runs.jsonl', lambda p: p.read_text())):
         if not p.exists(): continue
         for i, line in enumerate(read(p).splitlines(), 1):
             if not line.strip(): continue
@@ -663,9 +664,10 @@ def reproduce_main(a, argv):
 # %% ../nbs/08_study.ipynb #38877291
 def add_parser(sub):
     "Register the `reproduce` subcommand on the CLI's subparsers."
+    from genesis_nb.train import HelpFormatter
     import argparse
     p = sub.add_parser('reproduce', help='run the case study and write its results and claims ledger',
-                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                       formatter_class=HelpFormatter)
     which = p.add_mutually_exclusive_group()
     which.add_argument(
         '--quick', action='store_true', help='the few-minute version (1000 images, 2 budgets, 3 seeds) into OUT/quick'

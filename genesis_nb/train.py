@@ -25,8 +25,8 @@ from .cnn import count_params, count_macs
 __all__ = ['AUGMENTATIONS', 'PROTOCOLS', 'CHECKPOINT_FORMAT', 'Protocol', 'shift_rotate', 'get_protocol', 'make_optimizer',
            'predict', 'evaluate', 'Callback', 'GenesisCallback', 'CheckpointError', 'save_checkpoint',
            'read_checkpoint', 'load_model_state', 'resume_differences', 'FolderLockedError', 'lock_folder',
-           'NonFiniteLossError', 'Run', 'FitResult', 'resolve_device', 'progress_bar', 'fit', 'git_commit',
-           'cpu_fingerprint', 'provenance', 'model_stats', 'run_record', 'plot_history', 'plot_run']
+           'NonFiniteLossError', 'Run', 'FitResult', 'resolve_device', 'progress_bar', 'HelpFormatter', 'fit',
+           'git_commit', 'cpu_fingerprint', 'provenance', 'model_stats', 'run_record', 'plot_history', 'plot_run']
 
 # %% ../nbs/04_train.ipynb #ef36d317
 @dataclass
@@ -213,6 +213,7 @@ class GenesisCallback(Callback):
 # %% ../nbs/04_train.ipynb #3d3965e8
 @patch
 def before_fit(self: GenesisCallback, run):
+    "Find the genesis layers and their optimiser group; set the clocks, the target's schedule and the limits."
     named = genesis_layers(run.model)
     self.layers = [l for _, l in named]
     own = {id(t) for l in self.layers for t in l.parameters()}
@@ -279,7 +280,7 @@ def prune_to_schedule(self: GenesisCallback, model, done: int) -> float:
 # %% ../nbs/04_train.ipynb #7766861e
 @patch
 def shrink_step(self: GenesisCallback, run) -> float:
-    "This step's proximal strength: $\\eta_t\\lambda$ (v2, per step) or $\\eta_t\\Lambda/(\\eta_\\text{peak}S)$ (v3, per run)."
+    "This step's proximal strength: $\\eta_t\\lambda$ (v2) or $\\eta_t\\Lambda/(\\eta_\\text{peak}S)$ (v3, per run)."
     lr = run.optimizer.param_groups[self.group]['lr']
     if self.clock == 'steps': return lr * self.pressure
     return lr / run.protocol.lr * self.run_pressure / max(run.total_steps, 1)
@@ -287,6 +288,7 @@ def shrink_step(self: GenesisCallback, run) -> float:
 # %% ../nbs/04_train.ipynb #24ef7a8b
 @patch
 def after_step(self: GenesisCallback, run):
+    "After the optimiser step: the proximal shrink, the size schedule, each layer's lifecycle step, the traces."
     if self.group is not None and self.shrink_step(run) > 0:
         for l in self.layers: l.shrink(self.shrink_step(run))
     done, goal = run.step + 1, None
@@ -302,19 +304,25 @@ def after_step(self: GenesisCallback, run):
 # %% ../nbs/04_train.ipynb #7f2bd7b7
 @patch
 def before_batch(self: GenesisCallback, run):
+    "The gate temperature of this step."
     set_temperature(run.model, annealed_temperature(run.step, int(self.anneal_frac*run.total_steps), self.t0))
 
 # %% ../nbs/04_train.ipynb #23f0151b
 @patch
-def around_step(self: GenesisCallback, run): return freeze_inactive(run.model, run.optimizer)
+def around_step(self: GenesisCallback, run):
+    "Around the optimiser step: inactive particles and their optimiser state stay as they were."
+    return freeze_inactive(run.model, run.optimizer)
 
 # %% ../nbs/04_train.ipynb #51598622
 @patch
-def bind(self: GenesisCallback, model): self._model = model; return self
+def bind(self: GenesisCallback, model):
+    "The model whose lifecycle `state_dict` records."
+    self._model = model; return self
 
 # %% ../nbs/04_train.ipynb #4a4ad0fa
 @patch
 def state_dict(self: GenesisCallback) -> dict:
+    "What a checkpoint keeps: each layer's lifecycle record, the schedule's start, traces, cuts and fill."
     layers = {n: l.lifecycle_state() for n, l in genesis_layers(self._model)} if hasattr(self, '_model') else {}
     return dict(layers=layers, start=self.start, trace=list(self.trace), cuts=self.cuts,
                 cut_slots=[list(c) for c in self.cut_slots], filled=self.filled, restored=self.restored,
@@ -323,6 +331,7 @@ def state_dict(self: GenesisCallback) -> dict:
 # %% ../nbs/04_train.ipynb #2071041a
 @patch
 def load_state_dict(self: GenesisCallback, state: dict):
+    "Restore what `state_dict` returned (after the model's own state)."
     for n, l in genesis_layers(self._model):
         if n in state.get('layers', {}): l.load_lifecycle_state(state['layers'][n])
     self.start, self.cuts = state.get('start'), state.get('cuts', 0)
@@ -504,6 +513,15 @@ def progress_bar(*args, **kw):
         warnings.simplefilter('ignore')
         from tqdm.auto import tqdm
     return tqdm(*args, **kw)
+
+# %% ../nbs/04_train.ipynb #7d3af701
+import argparse
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    "The subcommands' help: a default is shown when there is one (not None) and the help does not already say it."
+    def _get_help_string(self, action):
+        if action.default is None or '(default' in (action.help or ''): return action.help
+        return super()._get_help_string(action)
 
 # %% ../nbs/04_train.ipynb #3d7d48a7
 def _resume(run: Run, cbs: list, checkpoint, defining: dict, gcb, log) -> tuple[list, float]:

@@ -32,7 +32,8 @@ SEARCH_SPACES = {
 }
 
 # %% ../nbs/08a_tune.ipynb #0f497219
-_LAYER_KNOBS, _LIFECYCLE_KNOBS = ('tau', 'initial_particles'), ('birth_rate', 'grace', 'run_pressure', 'headroom', 'floor')
+_LAYER_KNOBS = ('tau', 'initial_particles')
+_LIFECYCLE_KNOBS = ('birth_rate', 'grace', 'run_pressure', 'headroom', 'floor')
 
 def recipe_of(method: str, params: dict) -> dict:
     "The `train_method` recipe of `method` from a trial's `params`."
@@ -154,15 +155,17 @@ def tune_main(a, argv):
     folder = Path(a.out)/f'{a.network}-{a.method}'
     recs = tune(setting, a.method, a.trials, folder, a.sampler_seed, a.val_size, a.data, argv)
     best = max(recs, key=lambda r: r['value'])
-    print(f"best of {len(recs)} trials: trial {best['number']}, val accuracy {best['value']:.4f}, params {best['params']}; "
+    print(f"best of {len(recs)} trials: trial {best['number']}, val accuracy {best['value']:.4f}, "
+          f"params {best['params']}; "
           f"trials in {folder/'trials.jsonl'}")
 
 # %% ../nbs/08a_tune.ipynb #4e54570a
 def add_parser(sub):
     "Register the `tune` subcommand on the CLI's subparsers."
+    from genesis_nb.train import HelpFormatter
     import argparse
     p = sub.add_parser('tune', help="tune one method's recipe on validation data (Optuna TPE)",
-                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                       formatter_class=HelpFormatter)
     p.add_argument('--method', required=True, choices=sorted(SEARCH_SPACES), help='the method to tune')
     p.add_argument('--network', required=True, choices=list(ARCHS), help='the network (a key of the study)')
     p.add_argument('--trials', type=int, required=True, help='trials in all (resumes: finished ones are kept)')
@@ -172,7 +175,8 @@ def add_parser(sub):
     p.add_argument('--train-size', type=int, default=1000, help='training images (0: all; a subset is a proxy)')
     p.add_argument('--val-size', type=int, default=5000, help='validation images (every trial is scored on them)')
     p.add_argument('--epochs', type=int, default=10, help='epochs of every trial (even, >= 2)')
-    p.add_argument('--protocol', choices=['tuned', 'augmented'], default='tuned', help="the protocol tuning starts from")
+    p.add_argument('--protocol', choices=['tuned', 'augmented'], default='tuned',
+                   help='the protocol tuning starts from')
     p.add_argument('--sampler-seed', type=int, default=0, help='seed of the TPE sampler')
     p.add_argument('--data', default=None, help='data root (default: $GENESIS_NB_DATA or data/)')
     p.set_defaults(func=tune_main)

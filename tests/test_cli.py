@@ -16,7 +16,15 @@ def test_help_documents_every_option():
     assert out.returncode == 0
     for opt in ('--model', '--train-size', '--epochs', '--seed', '--out', '--data', '--protocol', '--num-particles', '--tau',
                 '--spawn-prob', '--pressure', '--resume', '--precision', '--device', '--target-params', '--target-particles',
-                '--replace', '--rank', '--grace-steps', '--target-from', '--target-by'):
+                '--replace', '--rank', '--grace-steps', '--target-from', '--target-by', '--clock', '--birth-rate',
+                '--grace', '--run-pressure', '--rebirth', '--allocation', '--headroom', '--floor', '--genesis-head'):
+        assert opt in out.stdout, opt
+    assert '(default: None)' not in out.stdout          # a default is shown only when there is one
+
+def test_tune_help():
+    out = run('tune', '--help')
+    assert out.returncode == 0
+    for opt in ('--method', '--network', '--trials', '--out', '--factor', '--train-size', '--epochs', '--sampler-seed'):
         assert opt in out.stdout, opt
 
 def test_missing_data_fails_fast_with_a_clear_message(tmp_path):

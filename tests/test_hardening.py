@@ -231,14 +231,16 @@ def run_copy(tmp_path, one_epoch_run):
 
 def test_export_refuses_to_write_over_its_own_run(run_copy):
     before = (run_copy/'checkpoint.ckpt').read_bytes()
-    one_line_error(run('export', str(run_copy), '--out', str(run_copy/'checkpoint.ckpt')), "the run's own checkpoint.ckpt")
+    one_line_error(run('export', str(run_copy), '--out', str(run_copy/'checkpoint.ckpt')),
+                   "the run's own checkpoint.ckpt")
     assert (run_copy/'checkpoint.ckpt').read_bytes() == before
 
 @pytest.mark.parametrize('text,needle', [('{"model": "genesis", "opt', 'is not valid JSON'), ('[1, 2]', "no 'options'"),
                                          ('{"model": "genesis"}', "no 'options'")])
 def test_export_names_a_damaged_record(run_copy, text, needle):
     (run_copy/'record.json').write_text(text)
-    one_line_error(run('export', str(run_copy), '--out', str(run_copy.parent/'m.onnx')), str(run_copy/'record.json'), needle)
+    one_line_error(run('export', str(run_copy), '--out', str(run_copy.parent/'m.onnx')),
+                   str(run_copy/'record.json'), needle)
 
 def test_export_refuses_a_checkpoint_the_record_does_not_describe(run_copy):
     rec = json.loads((run_copy/'record.json').read_text()); rec['steps'] -= 1   # as if a --resume went on and stopped
@@ -266,7 +268,8 @@ def test_rerun_of_a_record_without_metrics_is_refused(tmp_path):
     rec = json.loads((Path(__file__).resolve().parent.parent/'results/quick/runs.jsonl').read_text().splitlines()[0])
     del rec['metrics']
     (folder/'runs.jsonl').write_text(json.dumps(rec) + '\n')
-    one_line_error(run('reproduce', '--quick', '--out', str(tmp_path), '--rerun', rec['run_id']), 'no val and test metrics')
+    one_line_error(run('reproduce', '--quick', '--out', str(tmp_path), '--rerun', rec['run_id']),
+                   'no val and test metrics')
 
 # --- hardening II: Ray fails fast on a dead address, takes the folder before it starts, and ends cleanly on SIGTERM --
 def test_dead_ray_address_fails_within_seconds(tmp_path):
@@ -280,9 +283,10 @@ def test_ray_call_on_a_held_folder_is_refused_before_ray_starts(tmp_path):
     folder = tmp_path/'tiny'; folder.mkdir()
     with open(folder/'.lock', 'a+') as f:
         fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB); f.write(str(os.getpid())); f.flush()
-        t0 = time.time()
+        sessions = lambda: set(Path('/tmp/ray').glob('session_2*'))   # each start of a local Ray makes one
+        before = sessions()
         one_line_error(run('reproduce', '--tiny', '--workers', '2', '--out', str(tmp_path)), 'in use by another')
-        assert time.time() - t0 < 30                                     # no local Ray was started first
+        assert sessions() == before                                      # no local Ray was started first
 
 def test_sigterm_ends_a_ray_driver_cleanly(tmp_path):
     p = start('reproduce', '--tiny', '--workers', '2', '--out', str(tmp_path))
@@ -292,24 +296,27 @@ def test_sigterm_ends_a_ray_driver_cleanly(tmp_path):
     assert json.loads((tmp_path/'tiny'/'meta.json').read_text())['calls'][-1]['status'] == 'interrupted'
 
 # --- hardening II: torchrun jobs end promptly, each rank with at most one line ---------------------------------------
-TORCHRUN = [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc-per-node', '2', '-m', 'genesis_nb.cli']
+TORCHRUN = [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc-per-node', '2',
+            '-m', 'genesis_nb.cli']
 
 def _rank_pid(rank: int):
     "The pid of the genesis_nb.cli process of torchrun rank `rank` (from /proc), or None."
     for d in Path('/proc').iterdir():
         try:
-            if b'genesis_nb.cli' in (d/'cmdline').read_bytes() and f'\0RANK={rank}\0'.encode() in b'\0' + (d/'environ').read_bytes():
+            env = b'\0' + (d/'environ').read_bytes()
+            if b'genesis_nb.cli' in (d/'cmdline').read_bytes() and f'\0RANK={rank}\0'.encode() in env:
                 return int(d.name)
         except (OSError, ValueError): continue
     return None
 
 def test_torchrun_job_ends_promptly_when_rank_0_refuses_out(tmp_path):
     (tmp_path/'file').write_text('not a folder')
-    t0 = time.time()
     r = subprocess.run([*TORCHRUN, 'train', *TINY, '--out', str(tmp_path/'file')], capture_output=True, text=True,
                        timeout=300, env={**os.environ, 'OMP_NUM_THREADS': '1'})
-    assert r.returncode != 0 and time.time() - t0 < 25, (time.time() - t0, r.stderr[-2000:])
+    assert r.returncode != 0, r.stderr[-2000:]
     assert any(l.startswith('genesis-nb: ') and 'not a folder' in l for l in r.stderr.splitlines()), r.stderr[-2000:]
+    # rank 1 ended on torchrun's SIGTERM (-15), not on the SIGKILL torchrun sends 30 s later to a rank that ignores it
+    assert '(SIGTERM)' in r.stderr and '(SIGKILL)' not in r.stderr and 'exitcode  : -9' not in r.stderr, r.stderr[-2000:]
 
 def test_torchrun_surviving_rank_says_one_line(tmp_path):
     p = subprocess.Popen([*TORCHRUN, 'train', '--train-size', '5000', '--val-size', '500', '--epochs', '5',
@@ -326,7 +333,7 @@ def test_torchrun_surviving_rank_says_one_line(tmp_path):
 def test_export_on_a_full_disk_keeps_the_old_file(run_copy):
     import resource
     old = run_copy.parent/'model.onnx'; old.write_bytes(b'the previous export')
-    limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (8_000, 8_000))   # writes past 8 kB fail, as on a full disk
+    limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (8_000, 8_000))   # writes past 8 kB fail: a full disk
     out = subprocess.run(['genesis-nb', 'export', str(run_copy), '--out', str(old)], capture_output=True, text=True,
                          timeout=600, preexec_fn=limit)
     one_line_error(out, f'writing {old} failed', 'is as it was')

@@ -33,7 +33,8 @@ def train(out: Path, args: list, common: list = COMMON) -> dict:
     return json.loads(rec.read_text())
 
 def conv2_then_control(out: Path, r: int, seed: int):
-    rec = train(out/f'conv2-{r}x'/f'seed-{seed}', [*V2, '--target-params', str(STANDARD_PARAMS // r), '--seed', str(seed)])
+    rec = train(out/f'conv2-{r}x'/f'seed-{seed}',
+                [*V2, '--target-params', str(STANDARD_PARAMS // r), '--seed', str(seed)])
     rank = sum(p['active'] for p in rec['particles'].values())
     train(out/f'fixed-rank-{r}x'/f'seed-{seed}', ['--model', 'fixed-rank', '--rank', str(rank), '--seed', str(seed)])
 
@@ -44,7 +45,8 @@ def main():
     jobs = []
     for seed in range(5):
         for r in (3, 6, 10, 20):
-            every = [*V2, '--replace', 'conv1,conv2,fc', '--target-params', str(STANDARD_PARAMS // r), '--seed', str(seed)]
+            every = [*V2, '--replace', 'conv1,conv2,fc', '--target-params', str(STANDARD_PARAMS // r),
+                     '--seed', str(seed)]
             jobs.append(lambda r=r, seed=seed, every=every: train(out/f'every-{r}x'/f'seed-{seed}', every))
         for r in (3, 6, 10): jobs.append(lambda r=r, seed=seed: conv2_then_control(out, r, seed))
     for seed in range(5):

@@ -44,15 +44,18 @@ def main():
     for seed in range(3):
         for n in (1000, 8000):
             for r in (3, 8, 20): jobs.append((out/f'length-{n}-{r}x'/f'seed-{seed}', every_layer(r, n, seed)))
-        jobs.append((out/'mlp-12x'/f'seed-{seed}', ['--model', 'genesis-mlp', '--target-params', str(LENET300_PARAMS // 12),
+        jobs.append((out/'mlp-12x'/f'seed-{seed}', ['--model', 'genesis-mlp',
+                                                   '--target-params', str(LENET300_PARAMS // 12),
                                                    '--train-size', '8000', '--epochs', '5', '--seed', str(seed)]))
     for seed in range(5):
         for rule in ('shares', 'global'):
             for r in (8, 20):
                 jobs.append((out/f'alloc-{rule}-{r}x'/f'seed-{seed}', every_layer(r, 1000, seed, '--allocation', rule)))
     for model, dense, factors, epochs in (('genesis-lenet5', 431_080, (12, 40, 110), 10),
-                                          ('genesis-lstm', 82_186, (3, 8, 20), 10), ('genesis-vit', 71_946, (2, 4, 8), 10),
-                                          ('genesis', STANDARD_PARAMS, (40,), 10), ('genesis-mlp', LENET300_PARAMS, (40, 70), 5)):
+                                          ('genesis-lstm', 82_186, (3, 8, 20), 10),
+                                          ('genesis-vit', 71_946, (2, 4, 8), 10),
+                                          ('genesis', STANDARD_PARAMS, (40,), 10),
+                                          ('genesis-mlp', LENET300_PARAMS, (40, 70), 5)):
         for n in (1000, 8000):
             for r in factors:
                 extra = ['--replace', 'conv1,conv2,fc'] if model == 'genesis' else []
