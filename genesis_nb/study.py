@@ -501,7 +501,7 @@ FULL = StudyConfig('study', [
 STUDIES = {'tiny': TINY, 'quick': QUICK, 'full': FULL}
 
 # %% ../nbs/08_study.ipynb #79b65fc0
-RERUN_TOLERANCE = dict(accuracy=3e-3, f1_macro=3e-3, loss=4e-3)   # measured: see `measured_tolerance` below
+RERUN_TOLERANCE = dict(accuracy=7e-3, f1_macro=7e-3, loss=1.3e-2)   # measured: see `measured_tolerance` below
 
 # %% ../nbs/08_study.ipynb #03f08f94
 def measured_tolerance(largest: dict) -> dict:
@@ -542,7 +542,8 @@ def agreement(new: dict, old: dict, tolerance: dict = RERUN_TOLERANCE) -> dict:
     fp = lambda r: {k: (r.get('provenance') or {}).get('machine', {}).get(k) for k in ('cpu', 'isa', 'threads')}
     same_cpu = fp(old)['cpu'] is not None and fp(old) == fp(new)
     exact = same_run and not any(diff.values())
-    within = same_run and all(diff[f'{s}_{k}'] <= t for s in ('val', 'test') for k, t in tolerance.items())
+    # on another CPU a lifecycle decision can flip (a particle cut a step apart): the metrics are what must agree
+    within = all(diff[f'{s}_{k}'] <= t for s in ('val', 'test') for k, t in tolerance.items())
     return dict(
         ok=exact if same_cpu else within, exact=exact, same_cpu=same_cpu, same_stats_and_events=same_run, **diff
     )

