@@ -14,10 +14,11 @@ from .train import evaluate, provenance, progress_bar, lock_folder
 from .study import ARCHS, METHODS, Setting, train_method, storage, budget_params, load_runs
 
 # %% auto #0
-__all__ = ['TUNING_SEED', 'SEARCH_SPACES', 'recipe_of', 'run_trial', 'tune', 'tune_main', 'add_parser']
+__all__ = ['TUNING_SEED', 'TRIALS', 'SEARCH_SPACES', 'recipe_of', 'run_trial', 'tune', 'tune_main', 'add_parser']
 
 # %% ../nbs/08a_tune.ipynb #a6768769
 TUNING_SEED = 1000   # trial t trains with seed TUNING_SEED + t: no study uses seeds this high
+TRIALS = 24          # trials per method and network, the same for every method, fixed before any trial ran
 
 # %% ../nbs/08a_tune.ipynb #29eefef5
 _OPTIMISER = dict(lr=('log', 3e-4, 1e-2), weight_decay=('log', 1e-6, 1e-2))
@@ -168,7 +169,8 @@ def add_parser(sub):
                        formatter_class=HelpFormatter)
     p.add_argument('--method', required=True, choices=sorted(SEARCH_SPACES), help='the method to tune')
     p.add_argument('--network', required=True, choices=list(ARCHS), help='the network (a key of the study)')
-    p.add_argument('--trials', type=int, required=True, help='trials in all (resumes: finished ones are kept)')
+    p.add_argument('--trials', type=int, default=TRIALS,
+                   help='trials in all, the same for every method (resumes: finished ones are kept)')
     p.add_argument('--out', required=True, help='results root: trials go to OUT/NETWORK-METHOD/trials.jsonl')
     p.add_argument('--factor', type=float, default=8, help='the budget: dense parameters / FACTOR')
     p.add_argument('--dataset', choices=['mnist', 'fashion-mnist'], default='mnist', help='data set')
