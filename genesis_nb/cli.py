@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_cli.ipynb #59f46a94
 from __future__ import annotations
-import argparse, contextlib, json, os, sys
+import argparse, contextlib, json, os, signal, sys
 from pathlib import Path
 
 # %% auto #0
@@ -206,7 +206,7 @@ def main(argv=None):
     import importlib
     for mod in _EXTRA_PARSERS: importlib.import_module(mod).add_parser(sub)
     a = ap.parse_args(argv)
-    _interruptible()
+    before = _interruptible()
     from genesis_nb.train import NonFiniteLossError, CheckpointError
     try: a.func(a, ['genesis-nb', *argv])
     except KeyboardInterrupt:
@@ -217,15 +217,19 @@ def main(argv=None):
         if int(os.environ.get('WORLD_SIZE', '1')) < 2: raise
         print(f"genesis-nb: rank {os.environ.get('RANK')} of this torchrun job stopped because another rank did "
               f'({_one_line(e)[:200]}); see that rank\'s message above.', file=sys.stderr); sys.exit(2)
+    finally:   # a signal while the interpreter shuts down (torchrun's SIGTERM after our line) ends it quietly
+        for sig, handler in before.items():
+            if handler is not None: signal.signal(sig, handler)
 
 # %% ../nbs/05_cli.ipynb #94d118c3
-def _interruptible():
-    "Ctrl-C (SIGINT) and SIGTERM (a scheduler's kill, `timeout`) unwind as KeyboardInterrupt: nothing is lost."
-    import signal
+def _interruptible() -> dict:
+    "Ctrl-C (SIGINT) and SIGTERM (a scheduler's kill, `timeout`) unwind as KeyboardInterrupt; the handlers replaced."
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     def stop(*_): raise KeyboardInterrupt
     signal.signal(signal.SIGINT, signal.default_int_handler)   # even when started from a shell that ignores SIGINT
     # torchrun's other ranks write nothing: they keep SIGTERM's default and end at once, even inside a collective
     if int(os.environ.get('RANK', '0')) == 0: signal.signal(signal.SIGTERM, stop)
+    return before
 
 # %% ../nbs/05_cli.ipynb #cfbfca29
 def _one_line(e) -> str:

@@ -328,7 +328,10 @@ def test_torchrun_surviving_rank_says_one_line(tmp_path):
     _, err = p.communicate(timeout=180)
     ours = [l for l in err.splitlines() if 'genesis_nb' in l and 'File "' in l]   # a traceback through our code
     assert p.returncode != 0 and not ours, err[-3000:]
-    assert any(l.startswith('genesis-nb: rank 0 of this torchrun job stopped') for l in err.splitlines()), err[-3000:]
+    # rank 0 ends on whichever comes first: its failed collective, or torchrun's SIGTERM once it sees rank 1 gone
+    ours = [l for l in err.splitlines() if l.startswith('genesis-nb: ')]
+    assert len(ours) == 1 and (ours[0].startswith('genesis-nb: rank 0 of this torchrun job stopped because another')
+                               or ours[0] == 'genesis-nb: interrupted'), err[-3000:]
 
 def test_export_on_a_full_disk_keeps_the_old_file(run_copy):
     import resource
