@@ -12,9 +12,9 @@ from .particles import GenesisConv2d, GenesisLayer, DEFAULTS
 from .theory import SeedParticleLayer, dense_params
 
 # %% auto #0
-__all__ = ['MODEL_NAMES', 'conv_out_size', 'feature_sides', 'standard_cnn', 'count_params', 'count_macs', 'TwoBranch',
-           'layer_particles', 'genesis_cnn', 'dense_cnn_for_budget', 'count_params_formula', 'svd_factorise',
-           'low_rank_cnn', 'seed_listing_cnn', 'fixed_rank_cnn', 'mlp', 'lenet5_caffe', 'build_model']
+__all__ = ['conv_out_size', 'feature_sides', 'standard_cnn', 'count_params', 'count_macs', 'TwoBranch', 'layer_particles',
+           'genesis_cnn', 'dense_cnn_for_budget', 'count_params_formula', 'svd_factorise', 'low_rank_cnn',
+           'seed_listing_cnn', 'fixed_rank_cnn', 'mlp', 'lenet5_caffe']
 
 # %% ../nbs/03_cnn.ipynb #606a844f
 def conv_out_size(h: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
@@ -198,30 +198,3 @@ def lenet5_caffe(genesis: bool = False, num_classes: int = 10,
     fc2 = (GenesisLinear(500, num_classes, **kw('fc2', 500, num_classes)) if genesis and genesis_head
            else nn.Linear(500, num_classes))
     return nn.Sequential(conv1, nn.MaxPool2d(2), conv2, nn.MaxPool2d(2), nn.Flatten(), fc1, nn.ReLU(), fc2)
-
-# %% ../nbs/03_cnn.ipynb #e46be737
-MODEL_NAMES = ('standard', 'genesis', 'genesis-two-branch', 'dense-matched', 'seed-listing', 'fixed-rank', 'mlp',
-               'genesis-mlp', 'lenet5', 'genesis-lenet5', 'lstm', 'genesis-lstm', 'vit', 'genesis-vit')
-
-def build_model(name: str, *, budget: int | None = None, rank: int | dict | None = None,
-                num_particles: int | dict | None = DEFAULTS.num_particles, **particle_kw) -> nn.Module:
-    "Build a model by name: one of `MODEL_NAMES`; `budget` sizes 'dense-matched'; the rest configures genesis layers."
-    if name == 'standard': return standard_cnn()
-    if name == 'genesis': return genesis_cnn('replace', num_particles=num_particles, **particle_kw)
-    if name == 'genesis-two-branch': return genesis_cnn('two_branch', num_particles=num_particles, **particle_kw)
-    if name == 'dense-matched':
-        if budget is None: raise ValueError("'dense-matched' needs budget=<number of parameters>.")
-        return dense_cnn_for_budget(budget)
-    if name == 'fixed-rank':
-        if rank is None: raise ValueError("'fixed-rank' needs rank=<particles of conv2>.")
-        return fixed_rank_cnn(rank)
-    if name == 'mlp': return mlp()
-    if name == 'genesis-mlp': return mlp(genesis=True, num_particles=num_particles, **particle_kw)
-    if name == 'lenet5': return lenet5_caffe()
-    if name == 'genesis-lenet5': return lenet5_caffe(genesis=True, num_particles=num_particles, **particle_kw)
-    if name in ('lstm', 'genesis-lstm', 'vit', 'genesis-vit'):   # beyond the CNN (`genesis_nb.sequence`)
-        from genesis_nb.sequence import RowLSTM, PatchViT
-        make = RowLSTM if 'lstm' in name else PatchViT
-        return make(genesis=True, num_particles=num_particles, **particle_kw) if 'genesis' in name else make()
-    if name == 'seed-listing': return seed_listing_cnn()  # the listing's own sizes: K = 8 particles of dim 100
-    raise ValueError(f'unknown model {name!r}; choose one of {list(MODEL_NAMES)}.')

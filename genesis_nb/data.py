@@ -12,8 +12,15 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'DATASETS', 'default_data_root', 'DatasetInfo', 'DataNotFoundError', 'DataFormatError', 'read_idx',
-           'ImageData', 'load_dataset', 'stratified_indices', 'Splits', 'make_splits', 'epoch_order', 'batches']
+__all__ = ['DATA_ENV', 'DATASETS', 'package_dir', 'default_data_root', 'DatasetInfo', 'DataNotFoundError', 'DataFormatError',
+           'read_idx', 'ImageData', 'load_dataset', 'stratified_indices', 'Splits', 'make_splits', 'epoch_order',
+           'batches']
+
+# %% ../nbs/00_data.ipynb #d892afeb
+def package_dir() -> Path:
+    "The folder of the `genesis_nb` package, found without importing it (any chapter may ask, none imports the root)."
+    import importlib.util
+    return Path(importlib.util.find_spec('genesis_nb').origin).resolve().parent
 
 # %% ../nbs/00_data.ipynb #4629b60e
 DATA_ENV = 'GENESIS_NB_DATA'
@@ -21,8 +28,7 @@ DATA_ENV = 'GENESIS_NB_DATA'
 def default_data_root() -> Path:
     "The data root: `$GENESIS_NB_DATA` if set, else `data/` at the project root (or the working directory)."
     if os.environ.get(DATA_ENV): return Path(os.environ[DATA_ENV]).expanduser()
-    import genesis_nb
-    project = Path(genesis_nb.__file__).resolve().parent.parent
+    project = package_dir().parent
     return project/'data' if (project/'settings.ini').exists() else Path('data').resolve()
 
 # %% ../nbs/00_data.ipynb #4ecadaea

@@ -16,8 +16,7 @@ from .study import StudyConfig, STARTS_DENSE, run_id, run_method, dense_start, s
 
 # %% auto #0
 __all__ = ['DDP_TOLERANCE', 'run_on_worker', 'dense_start_on_worker', 'submit_pending', 'check_workers', 'check_address',
-           'start_ray', 'reproduce_distributed', 'init_distributed', 'data_parallel', 'ranks_identical',
-           'finish_data_parallel', 'end_distributed']
+           'start_ray', 'reproduce_distributed']
 
 # %% ../nbs/11_scale_out.ipynb #0e8334f2
 def _pin_threads(threads: int):
@@ -161,66 +160,6 @@ def reproduce_distributed(
     finally:
         if started: ray.shutdown()
     return call.folder
-
-# %% ../nbs/11_scale_out.ipynb #f313c7f6
-def init_distributed(device: str) -> tuple[int, int, str]:
-    "Join (or start) the process group torchrun describes: `(world size, rank, this rank's device)`."
-    import torch.distributed as dist
-    if not dist.is_initialized():
-        if 'RANK' not in os.environ or 'WORLD_SIZE' not in os.environ:
-            raise ValueError('distributed=True needs the process group torchrun sets up: start with '
-                             '`torchrun --nproc-per-node N -m genesis_nb.cli train ...`, or call '
-                             'torch.distributed.init_process_group first.')
-        dist.init_process_group('nccl' if device.startswith('cuda') else 'gloo')
-    if device.startswith('cuda'):
-        device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"; torch.cuda.set_device(device)
-    return dist.get_world_size(), dist.get_rank(), device
-
-# %% ../nbs/11_scale_out.ipynb #2d3e1e7c
-def data_parallel(run, device: str, world: int, rank: int, n: int):
-    "Make `run` data-parallel: its forward through DDP, its genesis layers reading global-batch statistics."
-    from torch.nn.parallel import DistributedDataParallel
-    from genesis_nb.particles import genesis_layers
-    b = run.protocol.batch_size
-    if min(b, n % b or b) < world:
-        raise ValueError(f'a batch of {min(b, n % b or b)} images cannot give each of {world} ranks one: choose a '
-                         f'batch size (and a training-set size) with every batch at least {world} images.')
-    for _, layer in genesis_layers(run.model): layer.sync_stats = True
-    ids = [torch.device(device).index] if device.startswith('cuda') else None
-    run.forward = DistributedDataParallel(run.model, device_ids=ids, forward_sync_buffers=False)
-    run.world, run.rank = world, rank
-
-# %% ../nbs/11_scale_out.ipynb #4de4a27b
-def ranks_identical(model: torch.nn.Module) -> bool:
-    "Whether every rank holds the same parameters, buffers and particle events (digests, all-gathered)."
-    import hashlib, torch.distributed as dist
-    from genesis_nb.particles import genesis_layers
-    h = hashlib.sha256()
-    for t in model.state_dict().values(): h.update(t.detach().cpu().contiguous().numpy().tobytes())
-    for _, layer in genesis_layers(model): h.update(repr(layer.events).encode())
-    digests = [None] * dist.get_world_size()
-    dist.all_gather_object(digests, h.hexdigest())
-    return len(set(digests)) == 1
-
-# %% ../nbs/11_scale_out.ipynb #5fa1e670
-def finish_data_parallel(run) -> dict:
-    "After training: check that the ranks agree, return the model to single-process use; what the record keeps."
-    import torch.distributed as dist
-    from genesis_nb.particles import genesis_layers
-    same = ranks_identical(run.model)
-    for _, layer in genesis_layers(run.model): layer.sync_stats = False
-    run.forward = None
-    return dict(world_size=run.world, global_batch=run.protocol.batch_size, backend=dist.get_backend(),
-                ranks_identical=same)
-
-# %% ../nbs/11_scale_out.ipynb #4012e521
-def end_distributed(wait: bool = True):
-    "Leave the process group: with `wait`, together (rank 0 writes the files); after a failure without waiting."
-    import torch.distributed as dist
-    if dist.is_available() and dist.is_initialized():
-        if wait: dist.barrier()
-        try: dist.destroy_process_group()
-        except Exception: pass   # a group another rank left broken: nothing to tear down cleanly
 
 # %% ../nbs/11_scale_out.ipynb #878432b9
 DDP_TOLERANCE = dict(accuracy=5e-3, loss=5e-3)   # single process vs data-parallel ranks: metrics may differ by this

@@ -18,7 +18,7 @@ from .data import make_splits, load_dataset, DATASETS
 from .cnn import (standard_cnn, genesis_cnn, dense_cnn_for_budget, mlp, lenet5_caffe, count_params,
                             count_macs)
 from .particles import genesis_layers, compact_model, DEFAULTS
-from .sequence import RowLSTM, PatchViT
+from .models import RowLSTM, PatchViT
 from .train import fit, evaluate, provenance, progress_bar, lock_folder, get_protocol
 from .compress import (serialise, int8_model, low_rank_model, magnitude_prune, finish_pruning,
                                  pruning_schedule, channel_pruner)
@@ -29,8 +29,7 @@ __all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'V2_LIFECYCLE', 'GENES
            'genesis_model', 'fixed_rank_model', 'Setting', 'StudyConfig', 'plan', 'run_id', 'corrupt',
            'corrupted_test_sets', 'nudge_one_ulp', 'ulp_nudge', 'dense_start', 'train_method', 'storage', 'run_method',
            'load_runs', 'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce',
-           'measured_tolerance', 'find_run', 'rerun', 'agreement', 'claim_timings', 'rerun_main', 'only_networks',
-           'reproduce_main', 'add_parser']
+           'measured_tolerance', 'find_run', 'rerun', 'agreement', 'only_networks']
 
 # %% ../nbs/08_study.ipynb #bc058e2d
 GENESIS_DEFAULTS = {k: getattr(DEFAULTS, k) for k in ('tau', 'spawn_prob', 'initial_particles', 'birth', 'pressure')}
@@ -548,82 +547,6 @@ def agreement(new: dict, old: dict, tolerance: dict = RERUN_TOLERANCE) -> dict:
         ok=exact if same_cpu else within, exact=exact, same_cpu=same_cpu, same_stats_and_events=same_run, **diff
     )
 
-# %% ../nbs/08_study.ipynb #0fceff32
-def _median_ranks(runs, arch, factor) -> dict:
-    ranks = {}
-    for r in runs:
-        if (r['arch'], r['method'], r['factor']) == (arch, 'genesis', factor):
-            for p in r['particles'].values(): ranks.setdefault(p['layer'], []).append(p['active'])
-    return {k: int(sorted(v)[len(v)//2]) for k, v in ranks.items()}
-
-# %% ../nbs/08_study.ipynb #af07f5b7
-def _inference_timings(arch, factor, ranks, repeats) -> list[dict]:
-    from genesis_nb.bench import time_interleaved
-    std, gen = ARCHS[arch]['dense']().eval(), compact_model(fixed_rank_model(arch, ranks)).eval()
-    rows = []
-    for batch, inner in ((1, 100), (256, 5)):
-        x = torch.randn(batch, 1, 28, 28)
-        with torch.inference_mode():
-            t = time_interleaved({'standard': lambda: std(x), 'genesis': lambda: gen(x)}, repeats=repeats, inner=inner)
-        rows.append(dict(what=f'{arch} {factor:g}× inference, batch {batch}', arch=arch, factor=factor, batch=batch,
-                         ranks=ranks, standard_s=t['standard']['samples_s'], genesis_s=t['genesis']['samples_s']))
-    return rows
-
-# %% ../nbs/08_study.ipynb #26ad8a30
-def _training_timings(arch, factor, repeats, root=None) -> dict:
-    data = make_splits('mnist', train_size=2000, val_size=500, seed=0, root=root)
-    quiet, samples = lambda *_: None, dict(standard=[], genesis=[])
-    for i in range(repeats + 1):     # the first round warms up and is not kept
-        for name in samples:
-            torch.manual_seed(i)
-            model = ARCHS[arch]['dense']() if name == 'standard' else genesis_model(arch)
-            genesis_kw = None if name == 'standard' else dict(V2_LIFECYCLE, pressure=GENESIS_DEFAULTS['pressure'],
-                                                     target_params=budget_params(arch, factor))
-            r = fit(model, data, 'tuned', seed=i, epochs=1, genesis=genesis_kw, progress=False, log=quiet,
-                    eval_test=False)
-            if i: samples[name].append(r.history[0]['seconds'])
-    return dict(what=f'{arch} training epoch (2,000 images, target {factor:g}×)', arch=arch, factor=factor,
-                standard_s=samples['standard'], genesis_s=samples['genesis'])
-
-# %% ../nbs/08_study.ipynb #0cfb0102
-def claim_timings(folder, repeats: int = 15, train_repeats: int = 5, root=None, argv=None, log=print) -> dict:
-    "Time C2 (inference) and C6 (training) for the networks and budgets recorded in `folder`; write `timings.json`."
-    runs, out = load_runs(folder), dict(C2=[], C6=[])
-    t0 = time.perf_counter()
-    keys = sorted({(r['arch'], r['factor']) for r in runs
-                   if r['method'] == 'genesis' and r['arch'] not in SEQUENCE_ARCHS})   # C2, C6: the CNNs
-    for arch, f in keys:
-        out['C2'] += _inference_timings(arch, f, _median_ranks(runs, arch, f), repeats)
-        log(f'timed {arch} {f:g}× inference')
-    for arch in sorted({a for a, _ in keys}):
-        fs = sorted(f for a, f in keys if a == arch)
-        out['C6'].append(_training_timings(arch, fs[len(fs)//2], train_repeats, root))
-        log(f'timed {arch} training')
-    out.update(provenance=provenance(argv), wall_time_s=time.perf_counter() - t0, repeats=repeats,
-               train_repeats=train_repeats, load_average=os.getloadavg())
-    _write_json(Path(folder)/'timings.json', out)
-    return out
-
-# %% ../nbs/08_study.ipynb #b695ef13
-def rerun_main(cfg, a, argv=None):
-    "`genesis-nb reproduce --rerun RUN_ID`: train one recorded configuration again and compare."
-    folder = Path(a.out)/cfg.name
-    rec = next((r for r in load_runs(folder) if r['run_id'] == a.rerun), None)
-    if rec is None:
-        raise ValueError(
-            f"no run {a.rerun!r} in {folder/'runs.jsonl'}; pick a run_id from that file, or point --out at "
-            "the results root holding it."
-        )
-    if not all(isinstance((rec.get('metrics') or {}).get(s), dict) for s in ('val', 'test')):
-        raise ValueError(f"run {a.rerun!r} in {folder} has no val and test metrics to compare a re-run with; its "
-                         'record is damaged: restore the file from git.')
-    agr = agreement({**rerun(rec, cfg, root=a.data), 'provenance': provenance(argv)}, rec)
-    print(f"run {a.rerun} ({rec['method']}, factor {rec['factor']}, seed {rec['seed']}): " + (
-        'bit for bit' if agr['exact'] else 'within the cross-CPU tolerance' if agr['ok'] else 'DOES NOT AGREE')
-        + ' with its record')
-    for k, v in agr.items(): print(f'  {k}: {v}')
-    if not agr['ok']: sys.exit(1)
-
 # %% ../nbs/08_study.ipynb #928c2f40
 def only_networks(config: StudyConfig, names: str | None) -> StudyConfig:
     "`config` restricted to the settings of the networks in `names` (comma-separated keys of `ARCHS`); None: all."
@@ -634,63 +557,3 @@ def only_networks(config: StudyConfig, names: str | None) -> StudyConfig:
     settings = [s for s in config.settings if s.arch in want]
     if not settings: raise ValueError(f'--only {names}: the {config.name} study has no settings of these networks.')
     return StudyConfig(config.name, settings, config.val_size, only=tuple(want))
-
-# %% ../nbs/08_study.ipynb #328bbeef
-def reproduce_main(a, argv):
-    "Run `genesis-nb reproduce`."
-    from genesis_nb.ledger import write_reports
-    cfg = only_networks(STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'full'], a.only)
-    ray = a.workers is not None or a.address is not None
-    if ray and (a.rerun or a.timings):
-        raise ValueError('--workers/--address run the study; --rerun and --timings run in this process: drop one.')
-    if a.rerun: return rerun_main(cfg, a, argv)
-    if a.timings:
-        folder = Path(a.out)/cfg.name
-        if not load_runs(folder): raise ValueError(f'no runs in {folder} to time: run the study first.')
-        with lock_folder(folder): claim_timings(folder, root=a.data, argv=argv)
-        _, ledger = write_reports(folder)
-        print(f"timings written to {folder/'timings.json'}")
-        for r in ledger[ledger.claim.isin(['C2', 'C6'])].itertuples(): print(f'  {r.claim}: {r.verdict:<14} {r[4]}')
-        return
-    t0 = time.time()
-    if ray:
-        from genesis_nb.scale import reproduce_distributed
-        folder = reproduce_distributed(cfg, out=a.out, workers=a.workers, threads=a.threads_per_worker,
-                                       address=a.address, root=a.data, argv=argv)
-    else: folder = reproduce(cfg, out=a.out, root=a.data, argv=argv)
-    _, ledger = write_reports(folder)
-    print(f'\n{len(load_runs(folder))} runs in {folder} ({time.time() - t0:.0f} s this call). Claims ledger:')
-    for r in ledger.itertuples(): print(f'  {r.claim}: {r.verdict:<14} {r[2]}')
-
-# %% ../nbs/08_study.ipynb #38877291
-def add_parser(sub):
-    "Register the `reproduce` subcommand on the CLI's subparsers."
-    from genesis_nb.train import HelpFormatter
-    import argparse
-    p = sub.add_parser('reproduce', help='run the case study and write its results and claims ledger',
-                       formatter_class=HelpFormatter)
-    which = p.add_mutually_exclusive_group()
-    which.add_argument(
-        '--quick', action='store_true', help='the few-minute version (1000 images, 2 budgets, 3 seeds) into OUT/quick'
-    )
-    which.add_argument(
-        '--tiny', action='store_true', help='the seconds-long smoke version used by the tests, into OUT/tiny'
-    )
-    p.add_argument('--out', default='results', help='results root folder')
-    p.add_argument('--data', default=None, help='data root (default: $GENESIS_NB_DATA or data/)')
-    p.add_argument('--rerun', metavar='RUN_ID', default=None,
-                   help='train the recorded run RUN_ID of OUT/<study>/runs.jsonl again and compare it with its record')
-    p.add_argument(
-        '--timings',
-        action='store_true',
-        help="time C2 and C6 for the study's recorded networks (run it on an idle machine) into timings.json",
-    )
-    p.add_argument('--workers', type=int, default=None,
-                   help='run the study as Ray tasks on a local Ray with this many workers (needs the '
-                        'distributed extra)')
-    p.add_argument('--threads-per-worker', type=int, default=1, help='torch threads of each Ray task')
-    p.add_argument('--address', default=None,
-                   help="an existing Ray cluster to run on (e.g. 'auto' or 'ray://HOST:10001')")
-    p.add_argument('--only', metavar='NETWORKS', default=None,
-                   help=f"run only the settings of these networks (comma-separated: {', '.join(ARCHS)})")
-    p.set_defaults(func=reproduce_main)
