@@ -14,11 +14,12 @@ from .study import load_runs, SEQUENCE_ARCHS
 
 # %% auto #0
 __all__ = ['ALPHA', 'NONINFERIORITY_MARGIN', 'TIMING_NOISE_MARGIN', 'BIRTH_NONINFERIORITY_MARGIN', 'CLAIMS', 'PUBLISHED',
-           'margin_for', 'paired_t', 'noninferiority', 'paired_noninferiority', 'pitman_morgan', 'holm', 'timing_ratio',
-           'frame', 'settings_of', 'pairs', 'lifecycle_timing', 'ledger_tests', 'c8_tests', 'verdict', 'timing_verdict',
-           'mac_ratios', 'claims_ledger', 'frontier', 'frontier_tests', 'md_table', 'pretty', 'published_table',
-           'plot_frontier', 'results_folder', 'load_timings', 'load_bench', 'write_reports', 'live_particles',
-           'plot_live_particles']
+           'RULES_V3', 'SEED_CHOICES', 'margin_for', 'paired_t', 'noninferiority', 'paired_noninferiority',
+           'pitman_morgan', 'holm', 'timing_ratio', 'frame', 'settings_of', 'pairs', 'lifecycle_timing', 'ledger_tests',
+           'c8_tests', 'verdict', 'timing_verdict', 'mac_ratios', 'claims_ledger', 'frontier', 'frontier_tests',
+           'md_table', 'pretty', 'published_table', 'plot_frontier', 'results_folder', 'load_timings', 'load_bench',
+           'write_reports', 'size_key', 'primary_tests', 'seed_spread', 'p_supported', 'operating_characteristics',
+           'plan_seeds', 'live_particles', 'plot_live_particles']
 
 # %% ../nbs/10_ledger.ipynb #292836fb
 ALPHA = 0.05
@@ -471,6 +472,96 @@ def write_reports(folder) -> tuple:
     fr, ledger = frontier(df), claims_ledger(df, load_timings(folder))
     fr.to_csv(Path(folder)/'frontier.csv', index=False); ledger.to_csv(Path(folder)/'ledger.csv', index=False)
     return fr, ledger
+
+# %% ../nbs/10_ledger.ipynb #fba522e6
+RULES_V3 = dict(   # the v3 study's decision rules, committed before any v3 run; v2's (above) keep judging v2's records
+    alpha=ALPHA,
+    margin=NONINFERIORITY_MARGIN,                      # the same accuracy margins as v2: 1 pp (1000 images), 0.3 pp
+    primary={'seed-cnn': 4, 'lenet-300-100': 4, 'lenet5-caffe': 4, 'row-lstm': 4, 'vit': 2},   # int8-byte factors
+    families={'C1': (('seed-cnn', '1000'), ('seed-cnn', 'full'), ('lenet-300-100', 'full'), ('lenet5-caffe', 'full')),
+              'C8': (('row-lstm', '1000'), ('row-lstm', 'full'), ('vit', '1000'), ('vit', 'full'))},
+    learned_floor=0.95,                                # C4: mean training accuracy both methods must reach
+    identical_at_least=0.80, worse_at_most=0.05,       # the operating characteristics the seed counts must give
+)
+
+# %% ../nbs/10_ledger.ipynb #8419ab10
+def size_key(train_size: int) -> str:
+    "A setting's data size as the rules name it: '1000' (the source's subset, or fewer images) or 'full'."
+    return '1000' if train_size <= 1000 else 'full'
+
+# %% ../nbs/10_ledger.ipynb #cadd9511
+def primary_tests(df, claim: str, rules: dict = RULES_V3):
+    "The v3 family of `claim` ('C1' or 'C8'): each network's primary-budget non-inferiority test, Holm within it."
+    import pandas as pd
+    rows = []
+    for arch, size in rules['families'][claim]:
+        for s in [s for s in settings_of(df) if s[0] == arch and s[1] == 'mnist' and size_key(s[2]) == size]:
+            f = rules['primary'][arch]
+            a, b = pairs(df, s, 'test_acc', 'genesis', factor=f)
+            if len(a) < 2: continue
+            nf = noninferiority(a - b, rules['margin'][size])
+            rows.append(dict(claim=claim, test='non-inferiority', setting=f'{s[0]} · {s[1]} · {s[2]:,}', factor=f,
+                             n=nf['n'], estimate=nf['mean'], low=nf['lower'], high=float('inf'), p=nf['p'], sign=+1))
+    t = pd.DataFrame(rows)
+    if len(t):
+        t['p_holm'] = holm(t.p)
+        t['outcome'] = np.where(t.p_holm < rules['alpha'], 'non-inferior', 'not shown')
+    return t
+
+# %% ../nbs/10_ledger.ipynb #9f10f4e9
+def seed_spread(df) -> dict:
+    "Each network's seed-to-seed spread on MNIST: `{(arch, size): SD over seeds of the standard network's accuracy}`."
+    d = df[(df.method == 'standard') & (df.dataset == 'mnist')]
+    return {(arch, size_key(n)): float(g.test_acc.std(ddof=1)) for (arch, n), g in d.groupby(['arch', 'train_size'])
+            if len(g) >= 2}
+
+# %% ../nbs/10_ledger.ipynb #ab285a16
+def _family_p(claim: str, spread: dict, seeds: dict, shift: float, n_sim: int, rng, rules: dict) -> np.ndarray:
+    "Simulated p-values (n_sim × networks) of `claim`'s family: `noninferiority`'s test, vectorised over simulations."
+    from scipy import stats
+    cols = []
+    for arch, size in rules['families'][claim]:
+        m, sd, n = rules['margin'][size], math.sqrt(2) * spread[arch, size], seeds[arch, size]
+        d = rng.normal(shift * m, sd, (n_sim, n))
+        cols.append(stats.t.sf((d.mean(1) + m) / (d.std(1, ddof=1) / math.sqrt(n)), n - 1))
+    return np.stack(cols, 1)
+
+# %% ../nbs/10_ledger.ipynb #6b63e751
+def p_supported(claim: str, spread: dict, seeds: dict, shift: float, n_sim: int = 4000, seed: int = 0,
+                rules: dict = RULES_V3) -> float:
+    "Simulated probability that `claim`'s v3 family says 'supported' when genesis − standard has mean `shift` margins."
+    p = np.sort(_family_p(claim, spread, seeds, shift, n_sim, np.random.default_rng(seed), rules), axis=1)
+    k = p.shape[1]
+    return float(((p * np.arange(k, 0, -1)).max(1) < rules['alpha']).mean())   # Holm: every test below alpha
+
+# %% ../nbs/10_ledger.ipynb #4f452353
+def operating_characteristics(spread: dict, seeds: dict, n_sim: int = 4000, seed: int = 0, rules: dict = RULES_V3):
+    "P('supported') of C1 and C8 for an identical method and for one worse by twice the margin, at `seeds`."
+    import pandas as pd
+    rows = []
+    for claim, fam in rules['families'].items():
+        plan = '; '.join(f'{a} {s}: {seeds[a, s]}' for a, s in fam)
+        for scenario, shift in (('identical', 0.), ('worse by 2 margins', -2.)):
+            rows.append(dict(claim=claim, scenario=scenario, p_supported=p_supported(claim, spread, seeds, shift,
+                                                                                    n_sim, seed, rules), seeds=plan))
+    return pd.DataFrame(rows)
+
+# %% ../nbs/10_ledger.ipynb #4b91d9e5
+SEED_CHOICES = (3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40)   # the seed counts `plan_seeds` may choose from
+
+def plan_seeds(spread: dict, n_sim: int = 2000, seed: int = 0, rules: dict = RULES_V3) -> dict:
+    "The fewest seeds per network (from `SEED_CHOICES`) at which each claim's family meets both targets."
+    seeds = {k: SEED_CHOICES[0] for fam in rules['families'].values() for k in fam}
+    for claim, fam in rules['families'].items():
+        while p_supported(claim, spread, seeds, 0., n_sim, seed, rules) < rules['identical_at_least']:
+            # one step more for the network whose test is weakest: the largest spread per margin and √seeds
+            weakest = max(fam, key=lambda k: spread[k] / rules['margin'][k[1]] / math.sqrt(seeds[k]))
+            bigger = [n for n in SEED_CHOICES if n > seeds[weakest]]
+            if not bigger: raise ValueError(f'{claim}: no seed count in SEED_CHOICES reaches the target.')
+            seeds[weakest] = bigger[0]
+        if p_supported(claim, spread, seeds, -2., n_sim, seed, rules) > rules['worse_at_most']:
+            raise ValueError(f'{claim}: the rule says "supported" too often for a worse method at {seeds}.')
+    return seeds
 
 # %% ../nbs/10_ledger.ipynb #106e1315
 def live_particles(runs: list, arch: str, train_size: int | None = None):
