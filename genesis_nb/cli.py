@@ -205,7 +205,7 @@ def reproduce_main(a, argv):
     from genesis_nb.bench import claim_timings
     from genesis_nb.study import STUDIES, only_networks, load_runs, reproduce
     from genesis_nb.train import lock_folder
-    cfg = only_networks(STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'full'], a.only)
+    cfg = only_networks(STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'v3' if a.v3 else 'full'], a.only)
     ray = a.workers is not None or a.address is not None
     if ray and (a.rerun or a.timings):
         raise ValueError('--workers/--address run the study; --rerun and --timings run in this process: drop one.')
@@ -243,6 +243,8 @@ def _reproduce_parser(sub):
     which.add_argument(
         '--tiny', action='store_true', help='the seconds-long smoke version used by the tests, into OUT/tiny'
     )
+    which.add_argument('--v3', action='store_true',
+                       help='study v3: budgets in bytes of the int8 file, seeds from the rules\' power, into OUT/study-v3')
     p.add_argument('--out', default='results', help='results root folder')
     p.add_argument('--data', default=None, help='data root (default: $GENESIS_NB_DATA or data/)')
     p.add_argument('--rerun', metavar='RUN_ID', default=None,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_study.ipynb #388f5c26
 from __future__ import annotations
-import copy, hashlib, json, math, os, sys, time
+import copy, functools, hashlib, json, math, os, sys, time
 from contextlib import contextmanager
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -16,20 +16,22 @@ import torch.nn as nn
 
 from .data import make_splits, load_dataset, DATASETS
 from .cnn import (standard_cnn, genesis_cnn, dense_cnn_for_budget, mlp, lenet5_caffe, count_params,
-                            count_macs)
-from .particles import genesis_layers, compact_model, DEFAULTS
+                            count_macs, count_params_formula)
+from .particles import genesis_layers, compact_model, DEFAULTS, fair_shares, size_bounds, stored_params
 from .models import RowLSTM, PatchViT
 from .train import fit, evaluate, provenance, progress_bar, lock_folder, get_protocol
 from .compress import (serialise, int8_model, low_rank_model, magnitude_prune, finish_pruning,
-                                 pruning_schedule, channel_pruner)
+                                 pruning_schedule, channel_pruner, channel_ratio, _tp_pruner)
 
 # %% auto #0
 __all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'V2_LIFECYCLE', 'GENESIS_DEFAULTS_V3', 'ARCHS', 'SEQUENCE_ARCHS',
-           'CORRUPTIONS', 'TINY', 'QUICK', 'FULL', 'STUDIES', 'RERUN_TOLERANCE', 'dense_params', 'budget_params',
-           'genesis_model', 'fixed_rank_model', 'Setting', 'StudyConfig', 'plan', 'run_id', 'corrupt',
-           'corrupted_test_sets', 'nudge_one_ulp', 'ulp_nudge', 'dense_start', 'train_method', 'storage', 'run_method',
-           'load_runs', 'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce',
-           'measured_tolerance', 'find_run', 'rerun', 'agreement', 'only_networks']
+           'BYTES_AIM', 'CORRUPTIONS', 'TINY', 'QUICK', 'FULL', 'STUDY_V3', 'STUDIES', 'RERUN_TOLERANCE',
+           'dense_params', 'budget_params', 'genesis_model', 'fixed_rank_model', 'Setting', 'StudyConfig', 'plan',
+           'run_id', 'budget_bytes', 'largest_fitting', 'genesis_target_for_bytes', 'dense_widths_for_bytes',
+           'params_for_bytes', 'method_budget', 'can_fit', 'corrupt', 'corrupted_test_sets', 'nudge_one_ulp',
+           'ulp_nudge', 'dense_start', 'train_method', 'storage', 'budget_of', 'run_method', 'load_runs',
+           'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce', 'measured_tolerance', 'find_run',
+           'rerun', 'agreement', 'only_networks']
 
 # %% ../nbs/08_study.ipynb #bc058e2d
 GENESIS_DEFAULTS = {k: getattr(DEFAULTS, k) for k in ('tau', 'spawn_prob', 'initial_particles', 'birth', 'pressure')}
@@ -93,6 +95,7 @@ class Setting:
     epochs: int = 10                        # E: every method's optimiser steps are E epochs' worth
     methods: tuple = METHODS
     budgets: tuple = (3, 8, 20, 40)         # compression factors f: budget = dense parameters // f
+    budget_unit: str = 'params'             # 'params' (v2: stored parameters) or 'bytes' (v3: the int8 file)
     seeds: tuple = tuple(range(10))
     robustness: bool = True                 # corrupted test sets for `standard` and `genesis` (claim C5)
 
@@ -102,6 +105,8 @@ class Setting:
         if bad: raise ValueError(f'unknown methods {sorted(bad)}; choose from {list(METHODS)}.')
         if self.arch != 'seed-cnn' and {'dense-matched', 'channel'} & set(self.methods):
             raise ValueError("'dense-matched' and 'channel' are built for the seed CNN only.")
+        if self.budget_unit not in ('params', 'bytes'):
+            raise ValueError(f"budget_unit must be 'params' or 'bytes', got {self.budget_unit!r}.")
         if self.epochs < 2 or self.epochs % 2:
             raise ValueError(f'epochs must be even and >= 2 (half of them are the dense start), got {self.epochs}.')
 
@@ -121,14 +126,113 @@ def plan(s: Setting) -> list[tuple]:
     for seed in s.seeds:
         if 'standard' in s.methods: runs.append((seed, 'standard', None))
         for m in s.methods:
-            if m != 'standard': runs += [(seed, m, f) for f in s.budgets]
+            if m != 'standard': runs += [(seed, m, f) for f in s.budgets
+                                         if s.budget_unit == 'params' or can_fit(s.arch, m, f)]
     return runs
 
 # %% ../nbs/08_study.ipynb #408b614d
 def run_id(s: Setting, seed: int, method: str, factor) -> str:
     "A run's identity: a hash of everything that defines it."
-    key = json.dumps(['v2', s.arch, s.dataset, s.train_size, s.protocol, s.epochs, method, factor, seed])
+    tag = 'v2' if s.budget_unit == 'params' else 'v3-bytes'   # v2's ids unchanged, so its records still resume
+    key = json.dumps([tag, s.arch, s.dataset, s.train_size, s.protocol, s.epochs, method, factor, seed])
     return hashlib.sha1(key.encode()).hexdigest()[:12]
+
+# %% ../nbs/08_study.ipynb #23a6bf8a
+BYTES_AIM = 0.98   # each method's knob is the largest whose int8 file fits this share of the byte budget
+
+def budget_bytes(arch: str, factor: float) -> int:
+    "The byte budget of factor `factor`: the standard network's int8 file over `factor` (v3)."
+    return int(len(serialise(ARCHS[arch]['dense'](), int8=True)) // factor)
+
+# %% ../nbs/08_study.ipynb #f2d17124
+def largest_fitting(bytes_of, limit: int, lo: int, hi: int) -> int:
+    "The largest knob `k` in `[lo, hi]` with `bytes_of(k) <= limit` (a file that grows with its knob), by bisection."
+    if bytes_of(lo) > limit:
+        raise ValueError(f'even the smallest knob ({lo:,}) gives a file of {bytes_of(lo):,} bytes, over {limit:,}: '
+                         'ask for a smaller compression factor.')
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if bytes_of(mid) <= limit else (lo, mid - 1)
+    return lo
+
+# %% ../nbs/08_study.ipynb #adcf4efe
+def genesis_target_for_bytes(arch: str, limit: int) -> int:
+    """The size target whose genesis network's int8 file fits `limit` bytes: bytes = a + b·(stored parameters), fitted
+    on two fair-share allocations of `arch` (a tenth and a half of the dense size), solved for `limit`."""
+    g, names, dense = genesis_model(arch), ARCHS[arch]['layers'], dense_params(arch)
+    pts = []
+    for p in (dense // 10, dense // 2):
+        m = fixed_rank_model(arch, {names.get(n, n): max(1, round(r)) for n, r in fair_shares(g, p).items()})
+        pts.append((stored_params(m), len(serialise(m, int8=True))))
+    (p0, b0), (p1, b1) = pts
+    slope = (b1 - b0) / (p1 - p0)
+    target, lo = int((limit - (b0 - slope * p0)) / slope), size_bounds(g)[0]
+    if target < lo:
+        raise ValueError(f'{limit:,} bytes is below the smallest genesis {arch} ({lo:,} parameters, one particle per '
+                         'layer): ask for a smaller compression factor.')
+    return min(target, dense)
+
+# %% ../nbs/08_study.ipynb #f26657bb
+def _channel_pruned(start: nn.Module, budget: int) -> nn.Module:
+    "A copy of `start` channel-pruned by Torch-Pruning in one step to within `budget` parameters."
+    m = copy.deepcopy(start); _tp_pruner(m, channel_ratio(m, budget), 1).step(); return m
+
+# %% ../nbs/08_study.ipynb #95c00261
+def _dense_start_knobs(method: str, start: nn.Module) -> tuple:
+    "The smallest knob a dense-start method can take on `start`, and its int8 file as a function of the knob."
+    int8 = lambda m, sparse=False: len(serialise(m, int8=True, sparse=sparse))
+    layers = [m for m in start.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    others = count_params(start) - sum(m.weight.numel() for m in layers)
+    if method == 'low-rank':   # rank 1 everywhere: each layer stores a row and a column
+        return others + sum(m.weight.shape[0] + m.weight[0].numel() for m in layers), \
+            lambda p: int8(low_rank_model(start, p))
+    if method == 'magnitude':
+        return others + 1, lambda p: int8(finish_pruning(magnitude_prune(copy.deepcopy(start), p)), sparse=True)
+    if method == 'channel':
+        m = copy.deepcopy(start); _tp_pruner(m, 0.95, 1).step()   # the most `channel_ratio` prunes
+        return count_params(m), lambda p: int8(_channel_pruned(start, p))
+    raise ValueError(f'{method!r} does not start from the dense network.')
+
+# %% ../nbs/08_study.ipynb #c74b2d94
+def dense_widths_for_bytes(limit: int) -> tuple[int, int]:
+    "Channels `(c1, c2)` of the standard CNN (c1 within 40–60 % of c2) whose int8 file is the largest that fits `limit`."
+    cands = sorted(((count_params_formula(c1, c2), c1, c2) for c2 in range(2, 257)
+                    for c1 in range(max(1, round(0.4 * c2)), round(0.6 * c2) + 1)), reverse=True)
+    with torch.random.fork_rng(devices=[]):
+        for p, c1, c2 in cands:   # a file is larger than its parameter count: only those within `limit` can fit
+            if p <= limit and len(serialise(standard_cnn(c1, c2), int8=True)) <= limit: return c1, c2
+    raise ValueError(f'no standard CNN has an int8 file within {limit:,} bytes: ask for a smaller compression factor.')
+
+# %% ../nbs/08_study.ipynb #4e88c2ad
+def params_for_bytes(arch: str, method: str, limit: int, start: nn.Module | None = None) -> int:
+    "The knob (parameters; magnitude: non-zero ones) at which `method`'s int8 file of `arch` fits `limit` bytes."
+    if method in ('genesis', 'fixed-rank'): return genesis_target_for_bytes(arch, limit)
+    if method == 'dense-matched': return count_params_formula(*dense_widths_for_bytes(limit))
+    if start is None: raise ValueError(f"'{method}' starts from the trained dense network: pass it as `start`.")
+    lo, bytes_of = _dense_start_knobs(method, start)
+    return largest_fitting(bytes_of, limit, lo, dense_params(arch))
+
+# %% ../nbs/08_study.ipynb #df306fbc
+def method_budget(s: Setting, method: str, factor, start: nn.Module | None = None) -> int | None:
+    "`method`'s knob at budget factor `factor`: v2's parameter budget, or (v3) the largest whose int8 file fits."
+    if factor is None: return None
+    if s.budget_unit == 'params': return budget_params(s.arch, factor)
+    with torch.random.fork_rng(devices=[]):   # the models built to measure files leave the run's RNG as it was
+        return params_for_bytes(s.arch, method, int(BYTES_AIM * budget_bytes(s.arch, factor)), start)
+
+# %% ../nbs/08_study.ipynb #e23ef5f3
+@functools.lru_cache(maxsize=None)
+def can_fit(arch: str, method: str, factor: float) -> bool:
+    "Whether `method` can make an int8 file of `arch` within the byte budget of `factor` at all (its smallest file)."
+    limit = int(BYTES_AIM * budget_bytes(arch, factor))
+    with torch.random.fork_rng(devices=[]):
+        try:
+            if method in STARTS_DENSE:
+                lo, bytes_of = _dense_start_knobs(method, ARCHS[arch]['dense']())   # the structure: weights untrained
+                return bytes_of(lo) <= limit
+            params_for_bytes(arch, method, limit)
+            return True
+        except ValueError: return False
 
 # %% ../nbs/08_study.ipynb #e22019a5
 CORRUPTIONS = {'noise': (0.1, 0.2, 0.3), 'blur': (0.5, 1.0, 1.5), 'rotate': (15., 30., 45.), 'shift': (2, 4, 6)}
@@ -230,10 +334,17 @@ def _train_genesis(arch: str, fit_, epochs: int, budget, recipe: dict) -> tuple:
     r = fit_(model, epochs, genesis=dict(recipe['lifecycle'], target_params=budget))
     return r.model, [r], dict(target_params=budget, recipe=recipe)
 
+# %% ../nbs/08_study.ipynb #062414a3
+def _widths(s: Setting, factor) -> tuple[int, int]:
+    "The dense-matched CNN's channels at a v3 byte budget."
+    with torch.random.fork_rng(devices=[]): return dense_widths_for_bytes(int(BYTES_AIM * budget_bytes(s.arch, factor)))
+
 # %% ../nbs/08_study.ipynb #443bf7be
 def train_method(s: Setting, data, seed: int, method: str, factor, cell: dict, recipe: dict | None = None) -> tuple:
     "Train `method` at budget factor `factor` for `seed`: `(model, fit results, matched_to)`; `recipe`: tuned knobs."
-    E, budget, rc = s.epochs, None if factor is None else budget_params(s.arch, factor), recipe or {}
+    E, rc = s.epochs, recipe or {}
+    dense_first = s.budget_unit == 'bytes' and method in STARTS_DENSE   # their byte knob reads the trained start
+    budget = None if dense_first else method_budget(s, method, factor)  # before seeding, as v2 did
     fit_ = lambda model, epochs, seed=seed, **kw: _fit(model, data, s, seed, epochs, recipe, **kw)
     torch.manual_seed(seed)
     if method == 'standard': return (r := fit_(ARCHS[s.arch]['dense'](), E)).model, [r], {}
@@ -246,10 +357,13 @@ def train_method(s: Setting, data, seed: int, method: str, factor, cell: dict, r
         ranks = {names.get(n, n): p['active'] for n, p in gen['particles'].items()}
         r = fit_(fixed_rank_model(s.arch, ranks), E, genesis=dict(V2_LIFECYCLE, pressure=0.))
         return r.model, [r], dict(ranks=ranks, genesis_run=gen['run_id'])
-    if method == 'dense-matched': return (r := fit_(dense_cnn_for_budget(budget), E)).model, [r], dict(params=budget)
+    if method == 'dense-matched':
+        net = dense_cnn_for_budget(budget) if s.budget_unit == 'params' else standard_cnn(*_widths(s, factor))
+        return (r := fit_(net, E)).model, [r], dict(params=budget)
     dense_epochs = max(1, min(E - 1, round(rc.get('dense_share', 0.5) * E))) if rc else E // 2
     start = dense_start(s, data, seed, cell, dense_epochs, recipe)
     model, rounds = copy.deepcopy(start.model), E - dense_epochs
+    if dense_first: budget = method_budget(s, method, factor, start.model)
     if method == 'low-rank': return (r := fit_(low_rank_model(model, budget), rounds)).model, [r], dict(params=budget)
     if method == 'magnitude':
         keep = pruning_schedule(count_params(model), budget, rounds)
@@ -278,6 +392,13 @@ def _particles(model, names) -> dict:
     return {n: dict(layer=names.get(n, n), born=l.num_born, active=l.num_active, events=l.events[:1000],
                     history=l.history[::max(1, len(l.history)//100)]) for n, l in genesis_layers(model)}
 
+# %% ../nbs/08_study.ipynb #c11d003d
+def budget_of(s: Setting, factor, matched: dict) -> int | None:
+    "A record's `budget`: v2's parameter budget, or the knob a v3 method chose for its bytes (fixed-rank: its size)."
+    if factor is None: return None
+    if s.budget_unit == 'params': return budget_params(s.arch, factor)
+    return next((matched[k] for k in ('target_params', 'params', 'nonzero') if k in matched), None)
+
 # %% ../nbs/08_study.ipynb #7d56a9cb
 def run_method(s: Setting, data, seed: int, method: str, factor, cell: dict, root=None) -> dict:
     "Train one run and return its record (without run id and provenance, which the runner adds)."
@@ -285,7 +406,7 @@ def run_method(s: Setting, data, seed: int, method: str, factor, cell: dict, roo
     last = res[-1]
     q = int8_model(model)
     rec = dict(arch=s.arch, dataset=s.dataset, train_size=len(data.train_y), protocol=s.protocol, epochs=s.epochs,
-               method=method, factor=factor, budget=None if factor is None else budget_params(s.arch, factor),
+               method=method, factor=factor, budget=budget_of(s, factor, matched),
                seed=seed, matched_to=matched,
                metrics=dict(val=last.val, test=last.test,
                             train={k: last.train[k] for k in ('loss', 'accuracy', 'f1_macro')}),
@@ -295,6 +416,8 @@ def run_method(s: Setting, data, seed: int, method: str, factor, cell: dict, roo
                steps=sum(r.steps for r in res), wall_time_s=sum(r.wall_time for r in res),
                history=[h for r in res for h in r.history], lifecycle=last.lifecycle,
                particles=_particles(model, ARCHS[s.arch]['layers']))
+    if s.budget_unit == 'bytes' and factor is not None:
+        with torch.random.fork_rng(devices=[]): rec['budget_bytes'] = budget_bytes(s.arch, factor)
     if method in STARTS_DENSE:
         d = cell['_dense_start']
         rec['dense_start'] = dict(steps=d.steps, wall_time_s=d.wall_time, val_accuracy=d.val['accuracy'])
@@ -497,7 +620,26 @@ FULL = StudyConfig('study', [
     Setting('vit', budgets=_VIT_BUDGETS, **_SEQUENCE),
     Setting('row-lstm', budgets=_LSTM_BUDGETS, seeds=(0, 1, 2), **_SEQUENCE, **_FULL_DATA),
     Setting('vit', budgets=_VIT_BUDGETS, seeds=(0, 1, 2), **_SEQUENCE, **_FULL_DATA)])
-STUDIES = {'tiny': TINY, 'quick': QUICK, 'full': FULL}
+# v3: budgets in bytes of the int8 file; seeds from the rules' operating characteristics (`tools/operating_characteristics.py`,
+# results/study-v3), full-data methods those of the frontier; Fashion-MNIST (C4) genesis against the standard network
+_V3 = dict(budget_unit='bytes')
+_V3_FULL = dict(_FULL_DATA, **_V3, methods=('standard', 'genesis', 'fixed-rank', 'low-rank', 'magnitude'),
+                robustness=False)
+_V3_SEQ = dict(_V3, methods=('standard', 'genesis', 'low-rank', 'magnitude'), robustness=False)
+_CNN_BUDGETS, _LSTM_BUDGETS, _VIT_BUDGETS = (2, 4, 8, 16), (2, 3, 4, 6), (1.5, 2, 2.5, 3)
+STUDY_V3 = StudyConfig('study-v3', [
+    Setting('seed-cnn', budgets=_CNN_BUDGETS, seeds=tuple(range(4)), **_V3),
+    Setting('seed-cnn', 'fashion-mnist', methods=('standard', 'genesis'), budgets=_CNN_BUDGETS, seeds=tuple(range(10)),
+            robustness=False, **_V3),
+    Setting('seed-cnn', budgets=_CNN_BUDGETS, seeds=tuple(range(3)), **_V3_FULL),
+    Setting('lenet-300-100', budgets=_CNN_BUDGETS, seeds=tuple(range(3)), **_V3_FULL),
+    Setting('lenet5-caffe', budgets=_CNN_BUDGETS, seeds=tuple(range(3)), **_V3_FULL),
+    Setting('row-lstm', budgets=_LSTM_BUDGETS, seeds=tuple(range(30)), **_V3_SEQ),
+    Setting('row-lstm', budgets=_LSTM_BUDGETS, seeds=tuple(range(6)), **dict(_V3_SEQ, **_FULL_DATA)),
+    Setting('vit', budgets=_VIT_BUDGETS, seeds=tuple(range(20)), **_V3_SEQ),
+    Setting('vit', budgets=_VIT_BUDGETS, seeds=tuple(range(5)), **dict(_V3_SEQ, **_FULL_DATA)),
+])
+STUDIES = {'tiny': TINY, 'quick': QUICK, 'full': FULL, 'v3': STUDY_V3}
 
 # %% ../nbs/08_study.ipynb #79b65fc0
 RERUN_TOLERANCE = dict(accuracy=7e-3, f1_macro=7e-3, loss=1.3e-2)   # measured: see `measured_tolerance` below

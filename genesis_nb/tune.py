@@ -11,7 +11,8 @@ from pathlib import Path
 from .data import make_splits
 from .particles import DEFAULTS
 from .train import evaluate, provenance, progress_bar, lock_folder
-from .study import ARCHS, METHODS, Setting, train_method, storage, budget_params, load_runs
+from .study import (ARCHS, METHODS, Setting, train_method, storage, budget_params, load_runs, budget_of,
+                              budget_bytes)
 
 # %% auto #0
 __all__ = ['TUNING_SEED', 'TRIALS', 'SEARCH_SPACES', 'recipe_of', 'run_trial', 'tune', 'tune_main', 'add_parser']
@@ -73,11 +74,13 @@ def run_trial(
     data = make_splits(setting.dataset, train_size=setting.train_size, val_size=val_size, seed=seed, root=root)
     data.test_x, data.test_y = data.test_x[:0], data.test_y[:0]   # a trial cannot look at the test split
     t0 = time.perf_counter()
-    model, res, _ = train_method(setting, data, seed, method, factor, {}, recipe_of(method, params))
+    model, res, matched = train_method(setting, data, seed, method, factor, {}, recipe_of(method, params))
     val = evaluate(model, data.val_x, data.val_y)
     return dict(number=number, method=method, arch=setting.arch, dataset=setting.dataset,
                 train_size=len(data.train_y), epochs=setting.epochs, factor=factor,
-                budget=budget_params(setting.arch, factor), seed=seed, params=params,
+                budget=budget_of(setting, factor, matched), budget_unit=setting.budget_unit,
+                budget_bytes=budget_bytes(setting.arch, factor) if setting.budget_unit == 'bytes' else None,
+                seed=seed, params=params,
                 value=val['accuracy'], val=dict(accuracy=val['accuracy'], loss=val['loss'], f1_macro=val['f1_macro']),
                 stats=storage(model, sparse=method == 'magnitude'), steps=sum(r.steps for r in res),
                 wall_time_s=time.perf_counter() - t0)
@@ -152,7 +155,7 @@ def tune_main(a, argv):
     if a.network not in ARCHS: raise ValueError(f'--network {a.network!r} is unknown; choose one of {list(ARCHS)}.')
     setting = Setting(a.network, dataset=a.dataset, train_size=a.train_size or None, protocol=a.protocol,
                       epochs=a.epochs, methods=(a.method,) if a.method in METHODS else METHODS, budgets=(a.factor,),
-                      seeds=(0,), robustness=False)
+                      seeds=(0,), robustness=False, budget_unit=a.budget_unit)
     folder = Path(a.out)/f'{a.network}-{a.method}'
     recs = tune(setting, a.method, a.trials, folder, a.sampler_seed, a.val_size, a.data, argv)
     best = max(recs, key=lambda r: r['value'])
@@ -172,7 +175,10 @@ def add_parser(sub):
     p.add_argument('--trials', type=int, default=TRIALS,
                    help='trials in all, the same for every method (resumes: finished ones are kept)')
     p.add_argument('--out', required=True, help='results root: trials go to OUT/NETWORK-METHOD/trials.jsonl')
-    p.add_argument('--factor', type=float, default=8, help='the budget: dense parameters / FACTOR')
+    p.add_argument('--factor', type=float, default=4,
+                   help="the budget: the standard network's int8 file / FACTOR (--budget-unit params: its parameters)")
+    p.add_argument('--budget-unit', choices=['bytes', 'params'], default='bytes',
+                   help="what the budget caps: the int8 file (v3) or the stored parameters (v2)")
     p.add_argument('--dataset', choices=['mnist', 'fashion-mnist'], default='mnist', help='data set')
     p.add_argument('--train-size', type=int, default=1000, help='training images (0: all; a subset is a proxy)')
     p.add_argument('--val-size', type=int, default=5000, help='validation images (every trial is scored on them)')

@@ -1,0 +1,40 @@
+"Study v3 as planned: seeds from the rules' operating characteristics, primary budgets in the plan, files that fit."
+import csv, json
+from pathlib import Path
+
+from genesis_nb.ledger import RULES_V3, size_key
+from genesis_nb.study import STUDY_V3, load_runs, plan
+
+V3 = Path(__file__).resolve().parent.parent/'results'/'study-v3'
+
+
+def _size(s): return 'full' if s.train_size is None else size_key(s.train_size)
+
+
+def test_seeds_are_at_least_the_planned_ones():
+    planned = json.loads((V3/'operating_characteristics.json').read_text())['seeds']
+    for s in STUDY_V3.settings:
+        if s.dataset == 'mnist': assert len(s.seeds) >= planned[f'{s.arch} {_size(s)}'], s
+
+
+def test_operating_characteristics_meet_the_targets():
+    rows = list(csv.DictReader(open(V3/'operating_characteristics.csv')))
+    assert {r['claim'] for r in rows} == {'C1', 'C8'}
+    for r in rows:
+        p = float(r['p_supported'])
+        assert p >= 0.80 if r['scenario'] == 'identical' else p <= 0.05, r
+
+
+def test_every_family_member_is_planned_at_its_primary_budget():
+    for claim, family in RULES_V3['families'].items():
+        for arch, size in family:
+            s = next(s for s in STUDY_V3.settings if s.arch == arch and s.dataset == 'mnist' and _size(s) == size)
+            assert (0, 'genesis', RULES_V3['primary'][arch]) in plan(s), (claim, arch, size)
+
+
+def test_recorded_files_fit_their_budgets():
+    "Every budgeted v3 run ends with an int8 file within 0.90–1.00 of its budget (at most 5 % of a method's runs not)."
+    runs = [r for r in load_runs(V3) if r.get('budget_bytes')]
+    by = {}
+    for r in runs: by.setdefault(r['method'], []).append(0.90 <= r['stats']['bytes_int8'] / r['budget_bytes'] <= 1.0)
+    for m, ok in by.items(): assert sum(not o for o in ok) <= 0.05 * len(ok), (m, sum(not o for o in ok), len(ok))
