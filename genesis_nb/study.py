@@ -217,6 +217,7 @@ def method_budget(s: Setting, method: str, factor, start: nn.Module | None = Non
     "`method`'s knob at budget factor `factor`: v2's parameter budget, or (v3) the largest whose int8 file fits."
     if factor is None: return None
     if s.budget_unit == 'params': return budget_params(s.arch, factor)
+    if method in ('standard', 'fixed-rank'): return None   # no knob: the full network; genesis's ranks
     with torch.random.fork_rng(devices=[]):   # the models built to measure files leave the run's RNG as it was
         return params_for_bytes(s.arch, method, int(BYTES_AIM * budget_bytes(s.arch, factor)), start)
 
