@@ -12,7 +12,7 @@ import torch
 
 from .data import make_splits
 from .train import provenance
-from .study import StudyConfig, STARTS_DENSE, run_id, run_method, dense_start, study_call
+from .study import StudyConfig, STARTS_DENSE, run_id, run_method, dense_start, study_call, tuned_recipe
 
 # %% auto #0
 __all__ = ['DDP_TOLERANCE', 'run_on_worker', 'dense_start_on_worker', 'submit_pending', 'check_workers', 'check_address',
@@ -24,12 +24,13 @@ def _pin_threads(threads: int):
     torch.set_num_threads(threads)
 
 # %% ../nbs/11_scale_out.ipynb #24983143
-def run_on_worker(s, val_size: int, seed: int, method: str, factor, source, root, threads: int, argv) -> dict:
+def run_on_worker(s, val_size: int, seed: int, method: str, factor, source, root, threads: int, argv,
+                  recipe: dict | None = None) -> dict:
     "One run of a study on a Ray worker; `source` is the genesis record or dense start it is matched to, if any."
     _pin_threads(threads)
     data = make_splits(s.dataset, train_size=s.train_size, val_size=val_size, seed=seed, root=root)
     cell = {('genesis', factor): source} if method == 'fixed-rank' else {'_dense_start': source} if source else {}
-    rec = run_method(s, data, seed, method, factor, cell, root=root)
+    rec = run_method(s, data, seed, method, factor, cell, root=root, recipe=recipe)
     prov = provenance(argv) | {'runner': 'ray'}
     return {**rec, 'run_id': run_id(s, seed, method, factor), 'provenance': prov}
 
@@ -51,10 +52,11 @@ def submit_pending(call, threads: int, root=None, argv=None) -> dict:
         cell, dense = call.cell(s, seed), None
         for _, method, factor in runs:
             if run_id(s, seed, method, factor) in call.done: continue
-            source = None
+            source, recipe = None, tuned_recipe(call.folder, s, method)
             if method == 'fixed-rank': source = cell[('genesis', factor)]
-            if method in STARTS_DENSE: source = dense = dense or start.remote(s, val_size, seed, root, threads)
-            f = run.remote(s, val_size, seed, method, factor, source, root, threads, argv)
+            if method in STARTS_DENSE and recipe is None:   # v2: one dense start per seed; v3: each method's own
+                source = dense = dense or start.remote(s, val_size, seed, root, threads)
+            f = run.remote(s, val_size, seed, method, factor, source, root, threads, argv, recipe)
             futures[f] = s; cell[(method, factor)] = f
     return futures
 

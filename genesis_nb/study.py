@@ -29,9 +29,9 @@ __all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'V2_LIFECYCLE', 'GENES
            'dense_params', 'budget_params', 'genesis_model', 'fixed_rank_model', 'Setting', 'StudyConfig', 'plan',
            'run_id', 'budget_bytes', 'largest_fitting', 'genesis_target_for_bytes', 'dense_widths_for_bytes',
            'params_for_bytes', 'method_budget', 'can_fit', 'corrupt', 'corrupted_test_sets', 'nudge_one_ulp',
-           'ulp_nudge', 'dense_start', 'train_method', 'storage', 'budget_of', 'run_method', 'load_runs',
-           'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce', 'measured_tolerance', 'find_run',
-           'rerun', 'agreement', 'only_networks']
+           'ulp_nudge', 'dense_start', 'recipe_of', 'train_method', 'storage', 'budget_of', 'run_method', 'tuning_job',
+           'tuned_recipe', 'load_runs', 'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce',
+           'measured_tolerance', 'find_run', 'rerun', 'agreement', 'only_networks']
 
 # %% ../nbs/08_study.ipynb #bc058e2d
 GENESIS_DEFAULTS = {k: getattr(DEFAULTS, k) for k in ('tau', 'spawn_prob', 'initial_particles', 'birth', 'pressure')}
@@ -195,7 +195,7 @@ def _dense_start_knobs(method: str, start: nn.Module) -> tuple:
 
 # %% ../nbs/08_study.ipynb #c74b2d94
 def dense_widths_for_bytes(limit: int) -> tuple[int, int]:
-    "Channels `(c1, c2)` of the standard CNN (c1 within 40–60 % of c2) whose int8 file is the largest that fits `limit`."
+    "Channels `(c1, c2)` of the standard CNN (c1 40–60 % of c2) whose int8 file is the largest that fits `limit`."
     cands = sorted(((count_params_formula(c1, c2), c1, c2) for c2 in range(2, 257)
                     for c1 in range(max(1, round(0.4 * c2)), round(0.6 * c2) + 1)), reverse=True)
     with torch.random.fork_rng(devices=[]):
@@ -308,12 +308,17 @@ def _fit(model, data, s: Setting, seed: int, epochs: int, recipe: dict | None = 
     return fit(model, data, protocol, seed=seed, epochs=epochs, progress=False, log=lambda *_: None, **kw)
 
 # %% ../nbs/08_study.ipynb #f100eebf
+def _start_key(recipe: dict | None):
+    "Where a seed's cell caches its dense start: one for v2 (no recipe), one per tuned recipe (its own lr and length)."
+    return '_dense_start' if not recipe else ('_dense_start', json.dumps(recipe, sort_keys=True))
+
 def dense_start(s: Setting, data, seed: int, cell: dict, epochs: int | None = None, recipe: dict | None = None):
     "The dense network after `epochs` (default: half of them): where `low-rank`, `magnitude`, `channel` start (cached)."
-    if '_dense_start' not in cell:
+    key = _start_key(recipe)
+    if key not in cell:
         torch.manual_seed(seed)
-        cell['_dense_start'] = _fit(ARCHS[s.arch]['dense'](), data, s, seed, epochs or s.epochs // 2, recipe)
-    return cell['_dense_start']
+        cell[key] = _fit(ARCHS[s.arch]['dense'](), data, s, seed, epochs or s.epochs // 2, recipe)
+    return cell[key]
 
 # %% ../nbs/08_study.ipynb #974b059c
 def _prune_retrain(model, fit_, seed, rounds: int, cut) -> list:
@@ -323,6 +328,17 @@ def _prune_retrain(model, fit_, seed, rounds: int, cut) -> list:
         cut(r)
         results.append(fit_(model, 1, seed=seed + 1000*(r + 1)))
     return results
+
+# %% ../nbs/08_study.ipynb #baa04cd0
+_LAYER_KNOBS = ('tau', 'initial_particles')
+_LIFECYCLE_KNOBS = ('birth_rate', 'grace', 'run_pressure', 'headroom', 'floor')
+
+def recipe_of(method: str, params: dict) -> dict:
+    "The `train_method` recipe of `method` from a tuning trial's `params`."
+    top = {k: v for k, v in params.items() if k not in _LAYER_KNOBS + _LIFECYCLE_KNOBS}
+    if method != 'genesis': return top
+    return dict(top, layer={k: params[k] for k in _LAYER_KNOBS if k in params},
+                lifecycle=dict(clock='training', **{k: params[k] for k in _LIFECYCLE_KNOBS if k in params}))
 
 # %% ../nbs/08_study.ipynb #ccc2783f
 def _train_genesis(arch: str, fit_, epochs: int, budget, recipe: dict) -> tuple:
@@ -401,9 +417,10 @@ def budget_of(s: Setting, factor, matched: dict) -> int | None:
     return next((matched[k] for k in ('target_params', 'params', 'nonzero') if k in matched), None)
 
 # %% ../nbs/08_study.ipynb #7d56a9cb
-def run_method(s: Setting, data, seed: int, method: str, factor, cell: dict, root=None) -> dict:
-    "Train one run and return its record (without run id and provenance, which the runner adds)."
-    model, res, matched = train_method(s, data, seed, method, factor, cell)
+def run_method(s: Setting, data, seed: int, method: str, factor, cell: dict, root=None,
+               recipe: dict | None = None) -> dict:
+    "Train one run (with a tuned `recipe`, v3) and return its record (the runner adds run id and provenance)."
+    model, res, matched = train_method(s, data, seed, method, factor, cell, recipe)
     last = res[-1]
     q = int8_model(model)
     rec = dict(arch=s.arch, dataset=s.dataset, train_size=len(data.train_y), protocol=s.protocol, epochs=s.epochs,
@@ -417,10 +434,13 @@ def run_method(s: Setting, data, seed: int, method: str, factor, cell: dict, roo
                steps=sum(r.steps for r in res), wall_time_s=sum(r.wall_time for r in res),
                history=[h for r in res for h in r.history], lifecycle=last.lifecycle,
                particles=_particles(model, ARCHS[s.arch]['layers']))
+    if recipe is not None: rec['recipe'] = recipe
+    if method == 'fixed-rank' and (cell.get(('genesis', factor)) or {}).get('recipe'):   # what a re-run needs
+        rec['genesis_recipe'] = cell[('genesis', factor)]['recipe']
     if s.budget_unit == 'bytes' and factor is not None:
         with torch.random.fork_rng(devices=[]): rec['budget_bytes'] = budget_bytes(s.arch, factor)
     if method in STARTS_DENSE:
-        d = cell['_dense_start']
+        d = cell[_start_key(recipe)]
         rec['dense_start'] = dict(steps=d.steps, wall_time_s=d.wall_time, val_accuracy=d.val['accuracy'])
         rec['steps'] += d.steps
     if s.robustness and method in ('standard', 'genesis'):
@@ -428,6 +448,24 @@ def run_method(s: Setting, data, seed: int, method: str, factor, cell: dict, roo
             compact_model(model) if genesis_layers(model) else model, data.name, data.test_y, root
         )
     return rec
+
+# %% ../nbs/08_study.ipynb #3e477671
+def tuning_job(s: Setting) -> str:
+    "The tuning a setting's recipes come from: its network on 1,000 images, or on all of MNIST (via the proxy)."
+    return f"{s.arch}-{'1000' if s.train_size and s.train_size <= 1000 else 'full'}"
+
+def tuned_recipe(folder, s: Setting, method: str) -> dict | None:
+    "The recipe of `method` for setting `s` from the tuning trials under `folder/tuning` (None for v2's settings)."
+    if s.budget_unit == 'params': return None
+    source = 'genesis' if method == 'fixed-rank' else method
+    path = Path(folder)/'tuning'/f'{tuning_job(s)}-{source}'/'trials.jsonl'
+    trials = [json.loads(l) for l in path.read_text().splitlines() if l.strip()] if path.exists() else []
+    if not trials:
+        raise ValueError(f'no tuning trials in {path}: a v3 run trains with its tuned recipe; run '
+                         '`python tools/tune_v3.py` first.')
+    best = max(trials, key=lambda r: (r['value'], -r['number']))
+    recipe = recipe_of(source, best['params'])
+    return {k: recipe[k] for k in ('lr', 'weight_decay') if k in recipe} if method == 'fixed-rank' else recipe
 
 # %% ../nbs/08_study.ipynb #f39e7fc0
 def _read_archive(path: Path) -> str:
@@ -593,7 +631,8 @@ def reproduce(config: StudyConfig, out='results', root=None, log=print, argv=Non
             for _, method, factor in runs:
                 rid = run_id(s, seed, method, factor)
                 if rid in call.done: continue
-                rec = run_method(s, data, seed, method, factor, cell, root=root)
+                recipe = tuned_recipe(call.folder, s, method)
+                rec = run_method(s, data, seed, method, factor, cell, root=root, recipe=recipe)
                 cell[(method, factor)] = call.add(s, {**rec, 'run_id': rid, 'provenance': call.provenance})
     return call.folder
 
@@ -621,8 +660,8 @@ FULL = StudyConfig('study', [
     Setting('vit', budgets=_VIT_BUDGETS, **_SEQUENCE),
     Setting('row-lstm', budgets=_LSTM_BUDGETS, seeds=(0, 1, 2), **_SEQUENCE, **_FULL_DATA),
     Setting('vit', budgets=_VIT_BUDGETS, seeds=(0, 1, 2), **_SEQUENCE, **_FULL_DATA)])
-# v3: budgets in bytes of the int8 file; seeds from the rules' operating characteristics (`tools/operating_characteristics.py`,
-# results/study-v3), full-data methods those of the frontier; Fashion-MNIST (C4) genesis against the standard network
+# v3: budgets in bytes of the int8 file; seeds from the rules' operating characteristics
+# (`tools/operating_characteristics.py`, results/study-v3), full-data methods those of the frontier; Fashion-MNIST (C4) genesis against the standard network
 _V3 = dict(budget_unit='bytes')
 _V3_FULL = dict(_FULL_DATA, **_V3, methods=('standard', 'genesis', 'fixed-rank', 'low-rank', 'magnitude'),
                 robustness=False)
@@ -667,9 +706,9 @@ def rerun(rec: dict, config: StudyConfig, root=None) -> dict:
     data = make_splits(s.dataset, train_size=s.train_size, val_size=config.val_size, seed=seed, root=root)
     cell = {}
     if method == 'fixed-rank':
-        gen = run_method(s, data, seed, 'genesis', factor, cell, root)
+        gen = run_method(s, data, seed, 'genesis', factor, cell, root, rec.get('genesis_recipe'))
         cell[('genesis', factor)] = {**gen, 'run_id': run_id(s, seed, 'genesis', factor)}
-    return run_method(s, data, seed, method, factor, cell, root)
+    return run_method(s, data, seed, method, factor, cell, root, rec.get('recipe'))
 
 # %% ../nbs/08_study.ipynb #16bb3135
 def _events(rec) -> dict:

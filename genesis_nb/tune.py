@@ -12,10 +12,10 @@ from .data import make_splits
 from .particles import DEFAULTS
 from .train import evaluate, provenance, progress_bar, lock_folder
 from .study import (ARCHS, METHODS, Setting, train_method, storage, budget_params, load_runs, budget_of,
-                              budget_bytes)
+                              budget_bytes, recipe_of)
 
 # %% auto #0
-__all__ = ['TUNING_SEED', 'TRIALS', 'SEARCH_SPACES', 'recipe_of', 'run_trial', 'tune', 'tune_main', 'add_parser']
+__all__ = ['TUNING_SEED', 'TRIALS', 'SEARCH_SPACES', 'run_trial', 'tune', 'tune_main', 'add_parser']
 
 # %% ../nbs/09_tune.ipynb #a6768769
 TUNING_SEED = 1000   # trial t trains with seed TUNING_SEED + t: no study uses seeds this high
@@ -32,17 +32,6 @@ SEARCH_SPACES = {
     'magnitude': dict(_OPTIMISER, dense_share=('float', 0.2, 0.8)),
     'channel': dict(_OPTIMISER, dense_share=('float', 0.2, 0.8)),
 }
-
-# %% ../nbs/09_tune.ipynb #0f497219
-_LAYER_KNOBS = ('tau', 'initial_particles')
-_LIFECYCLE_KNOBS = ('birth_rate', 'grace', 'run_pressure', 'headroom', 'floor')
-
-def recipe_of(method: str, params: dict) -> dict:
-    "The `train_method` recipe of `method` from a trial's `params`."
-    top = {k: v for k, v in params.items() if k not in _LAYER_KNOBS + _LIFECYCLE_KNOBS}
-    if method != 'genesis': return top
-    return dict(top, layer={k: params[k] for k in _LAYER_KNOBS if k in params},
-                lifecycle=dict(clock='training', **{k: params[k] for k in _LIFECYCLE_KNOBS if k in params}))
 
 # %% ../nbs/09_tune.ipynb #e9053069
 def _suggest(trial, space: dict) -> dict:

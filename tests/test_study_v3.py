@@ -38,3 +38,24 @@ def test_recorded_files_fit_their_budgets():
     by = {}
     for r in runs: by.setdefault(r['method'], []).append(0.90 <= r['stats']['bytes_int8'] / r['budget_bytes'] <= 1.0)
     for m, ok in by.items(): assert sum(not o for o in ok) <= 0.05 * len(ok), (m, sum(not o for o in ok), len(ok))
+
+
+def test_a_tiny_v3_study_trains_tuned_within_its_bytes(tmp_path):
+    "End to end: one trial per method tuned into the study folder, then the study: every budgeted file fits."
+    from genesis_nb.study import Setting, StudyConfig, reproduce
+    from genesis_nb.tune import tune
+    s = Setting(train_size=1000, epochs=2, methods=('standard', 'genesis', 'fixed-rank', 'low-rank'), budgets=(4,),
+                seeds=(0,), robustness=False, budget_unit='bytes')
+    cfg = StudyConfig('v3-tiny', [s])
+    for m in ('standard', 'genesis', 'low-rank'):
+        tune(Setting(**{**s.__dict__, 'methods': (m,)}), m, 1, tmp_path/'v3-tiny'/'tuning'/f'seed-cnn-1000-{m}',
+             progress=False, log=lambda *_: None)
+    folder = reproduce(cfg, out=tmp_path, log=lambda *_: None, progress=False)
+    runs = {r['method']: r for r in load_runs(folder)}
+    assert set(runs) == {'standard', 'genesis', 'fixed-rank', 'low-rank'}
+    for m in ('genesis', 'fixed-rank', 'low-rank'):
+        r = runs[m]
+        assert r['stats']['bytes_int8'] <= r['budget_bytes'], m
+        assert r['stats']['bytes_int8'] >= 0.85 * r['budget_bytes'], (m, r['stats']['bytes_int8'], r['budget_bytes'])
+    assert runs['genesis']['recipe']['lifecycle']['clock'] == 'training'
+    assert set(runs['fixed-rank']['recipe']) <= {'lr', 'weight_decay'} and 'genesis_recipe' in runs['fixed-rank']
