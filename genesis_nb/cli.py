@@ -201,12 +201,13 @@ def rerun_main(cfg, a, argv=None):
 # %% ../nbs/13_cli.ipynb #328bbeef
 def reproduce_main(a, argv):
     "Run `genesis-nb reproduce`."
-    from genesis_nb.ledger import write_reports
+    from genesis_nb.ledger import write_reports, RULES_V3
     from genesis_nb.bench import claim_timings
     from genesis_nb.study import STUDIES, only_networks, load_runs, reproduce
     from genesis_nb.train import lock_folder
     cfg = only_networks(STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'v3' if a.v3 else 'full'], a.only)
     ray = a.workers is not None or a.address is not None
+    rules = RULES_V3 if any(s.budget_unit == 'bytes' for s in cfg.settings) else None   # v3's, or v2's
     if ray and (a.rerun or a.timings):
         raise ValueError('--workers/--address run the study; --rerun and --timings run in this process: drop one.')
     if a.rerun: return rerun_main(cfg, a, argv)
@@ -214,7 +215,7 @@ def reproduce_main(a, argv):
         folder = Path(a.out)/cfg.name
         if not load_runs(folder): raise ValueError(f'no runs in {folder} to time: run the study first.')
         with lock_folder(folder): claim_timings(folder, root=a.data, argv=argv)
-        _, ledger = write_reports(folder)
+        _, ledger = write_reports(folder, rules)
         print(f"timings written to {folder/'timings.json'}")
         for r in ledger[ledger.claim.isin(['C2', 'C6'])].itertuples(): print(f'  {r.claim}: {r.verdict:<14} {r[4]}')
         return
@@ -224,7 +225,7 @@ def reproduce_main(a, argv):
         folder = reproduce_distributed(cfg, out=a.out, workers=a.workers, threads=a.threads_per_worker,
                                        address=a.address, root=a.data, argv=argv)
     else: folder = reproduce(cfg, out=a.out, root=a.data, argv=argv)
-    _, ledger = write_reports(folder)
+    _, ledger = write_reports(folder, rules)
     print(f'\n{len(load_runs(folder))} runs in {folder} ({time.time() - t0:.0f} s this call). Claims ledger:')
     for r in ledger.itertuples(): print(f'  {r.claim}: {r.verdict:<14} {r[2]}')
 

@@ -18,8 +18,8 @@ __all__ = ['ALPHA', 'NONINFERIORITY_MARGIN', 'TIMING_NOISE_MARGIN', 'BIRTH_NONIN
            'pitman_morgan', 'holm', 'timing_ratio', 'frame', 'settings_of', 'pairs', 'lifecycle_timing', 'ledger_tests',
            'c8_tests', 'verdict', 'timing_verdict', 'mac_ratios', 'claims_ledger', 'frontier', 'frontier_tests',
            'md_table', 'pretty', 'published_table', 'plot_frontier', 'results_folder', 'load_timings', 'load_bench',
-           'write_reports', 'size_key', 'primary_tests', 'seed_spread', 'p_supported', 'operating_characteristics',
-           'plan_seeds', 'live_particles', 'plot_live_particles']
+           'write_reports', 'size_key', 'primary_tests', 'ledger_tests_v3', 'seed_spread', 'p_supported',
+           'operating_characteristics', 'plan_seeds', 'live_particles', 'plot_live_particles']
 
 # %% ../nbs/10_ledger.ipynb #292836fb
 ALPHA = 0.05
@@ -290,11 +290,13 @@ def mac_ratios(df) -> dict:
     return out
 
 # %% ../nbs/10_ledger.ipynb #22ccbf93
-def claims_ledger(df, timings: dict | None = None):
-    "One row per claim C1–C8: verdict and evidence, from the run rows `df` and the timing record."
+def claims_ledger(df, timings: dict | None = None, tests=None):
+    "One row per claim C1–C8: verdict and evidence, from the run rows `df`, the timing record and (v3) the `tests`."
     import pandas as pd
-    t, c8 = ledger_tests(df), c8_tests(df)
-    t = pd.concat([t, c8], ignore_index=True) if len(c8) else t
+    if tests is None:   # v2's rules
+        t, c8 = ledger_tests(df), c8_tests(df)
+        t = pd.concat([t, c8], ignore_index=True) if len(c8) else t
+    else: t = tests
     rows = []
     for c in CLAIMS:
         if c in ('C2', 'C6'):
@@ -466,10 +468,11 @@ def load_bench(root=None, folder: str = 'bench') -> dict | None:
     return json.loads(p.read_text()) if p else None
 
 # %% ../nbs/10_ledger.ipynb #5003bd7f
-def write_reports(folder) -> tuple:
-    "Write `frontier.csv` and `ledger.csv` for the runs in `folder`; return both tables."
+def write_reports(folder, rules: dict | None = None) -> tuple:
+    "Write `frontier.csv` and `ledger.csv` for the runs in `folder` (v2's rules, or v3's `rules`); return both tables."
     df = frame(load_runs(folder))
-    fr, ledger = frontier(df), claims_ledger(df, load_timings(folder))
+    tests = ledger_tests_v3(df, rules) if rules else None   # defined with the v3 rules, below
+    fr, ledger = frontier(df), claims_ledger(df, load_timings(folder), tests)
     fr.to_csv(Path(folder)/'frontier.csv', index=False); ledger.to_csv(Path(folder)/'ledger.csv', index=False)
     return fr, ledger
 
@@ -506,6 +509,29 @@ def primary_tests(df, claim: str, rules: dict = RULES_V3):
     if len(t):
         t['p_holm'] = holm(t.p)
         t['outcome'] = np.where(t.p_holm < rules['alpha'], 'non-inferior', 'not shown')
+    return t
+
+# %% ../nbs/10_ledger.ipynb #9fe7ef8a
+def _learned(df, setting: tuple, factor, floor: float) -> bool:
+    "Whether genesis (at `factor`) and the standard network both reach mean training accuracy `floor` in `setting`."
+    ga, sa = pairs(df, setting, 'train_acc', 'genesis', factor=factor)
+    return len(ga) > 0 and ga.mean() >= floor and sa.mean() >= floor
+
+# %% ../nbs/10_ledger.ipynb #bd42bd10
+def ledger_tests_v3(df, rules: dict = RULES_V3):
+    "Every v3 test, at each network's primary budget, Holm within each claim's family (C1's networks for C3, C5, C7)."
+    import pandas as pd
+    of = lambda fam: [s for s in settings_of(df) if s[1] == 'mnist' and (s[0], size_key(s[2])) in rules['families'][fam]]
+    fams = {'C1': of('C1'), 'C3': of('C1'), 'C5': of('C1'), 'C7': of('C1'), 'C8': of('C8'),
+            'C4': [s for s in settings_of(df) if s[1] == 'fashion-mnist'
+                   and _learned(df, s, rules['primary'][s[0]], rules['learned_floor'])]}
+    out = []
+    for claim, settings in fams.items():
+        rows = [dict(r, claim=claim) for s in settings for r in _test_rows(df, s, rules['primary'][s[0]])
+                if r['claim'] == ('C1' if claim == 'C8' else claim)]
+        if rows: out.append(pd.DataFrame(rows).assign(p_holm=lambda t: holm(t.p)))
+    t = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+    if len(t): t['outcome'] = [_status(r) for r in t.itertuples()]
     return t
 
 # %% ../nbs/10_ledger.ipynb #9f10f4e9
