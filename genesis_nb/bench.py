@@ -476,6 +476,11 @@ def run_bench(quick: bool = False, device: str = 'cpu', root=None, argv=None, lo
     rec['provenance'] = provenance(argv)
     return rec
 
+# %% ../nbs/12_bench.ipynb #c6279afc
+def _named(values, column: str):
+    "A Series of named numbers as a two-column table: what each number is, and the number."
+    return values.rename_axis('quantity').reset_index(name=column)
+
 # %% ../nbs/12_bench.ipynb #1f118fb5
 def bench_tables(rec: dict) -> dict:
     "The record as DataFrames, one per part."
@@ -483,9 +488,9 @@ def bench_tables(rec: dict) -> dict:
     return dict(
         train_step=pd.DataFrame(rec['train_step']).round(3),
         loop=pd.DataFrame(rec['loop']).round(2),
-        inference=pd.Series(rec['inference']).round(3).to_frame('value'),
-        epochs=pd.Series(rec['epochs']).round(3).to_frame('value'),
-        memory=pd.Series(rec['memory']).to_frame('bytes'),
+        inference=_named(pd.Series(rec['inference']).round(3), 'value'),   # a row label on every number
+        epochs=_named(pd.Series(rec['epochs']).round(3), 'value'),
+        memory=_named(pd.Series(rec['memory']), 'bytes'),
         nets=pd.DataFrame(rec.get('nets', [])),
         train_steps=pd.DataFrame(rec.get('train_steps', [])),
     )

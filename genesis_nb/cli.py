@@ -245,7 +245,8 @@ def _reproduce_parser(sub):
         '--tiny', action='store_true', help='the seconds-long smoke version used by the tests, into OUT/tiny'
     )
     which.add_argument('--v3', action='store_true',
-                       help='study v3: budgets in bytes of the int8 file, seeds from the rules\' power, into OUT/study-v3')
+                       help='study v3: budgets in bytes of the int8 file, seeds from the rules\' power, '
+                            'into OUT/study-v3')
     p.add_argument('--out', default='results', help='results root folder')
     p.add_argument('--data', default=None, help='data root (default: $GENESIS_NB_DATA or data/)')
     p.add_argument('--rerun', metavar='RUN_ID', default=None,

@@ -661,7 +661,8 @@ FULL = StudyConfig('study', [
     Setting('row-lstm', budgets=_LSTM_BUDGETS, seeds=(0, 1, 2), **_SEQUENCE, **_FULL_DATA),
     Setting('vit', budgets=_VIT_BUDGETS, seeds=(0, 1, 2), **_SEQUENCE, **_FULL_DATA)])
 # v3: budgets in bytes of the int8 file; seeds from the rules' operating characteristics
-# (`tools/operating_characteristics.py`, results/study-v3), full-data methods those of the frontier; Fashion-MNIST (C4) genesis against the standard network
+# (`tools/operating_characteristics.py`, results/study-v3), full-data methods those of the frontier;
+# Fashion-MNIST (C4): genesis against the standard network
 _V3 = dict(budget_unit='bytes')
 _V3_FULL = dict(_FULL_DATA, **_V3, methods=('standard', 'genesis', 'fixed-rank', 'low-rank', 'magnitude'),
                 robustness=False)

@@ -33,7 +33,7 @@ def test_every_family_member_is_planned_at_its_primary_budget():
 
 
 def test_recorded_files_fit_their_budgets():
-    "Every budgeted v3 run ends with an int8 file within 0.90–1.00 of its budget (at most 5 % of a method's runs not)."
+    "Every budgeted v3 run ends with an int8 file within 0.90–1.00 of its budget (≤ 5 % of a method's runs not)."
     runs = [r for r in load_runs(V3) if r.get('budget_bytes')]
     by = {}
     for r in runs: by.setdefault(r['method'], []).append(0.90 <= r['stats']['bytes_int8'] / r['budget_bytes'] <= 1.0)

@@ -20,7 +20,9 @@ def render(nb_path=root/'nbs'/'index.ipynb') -> str:
             # nbdev's title cell: "# Title" then "> summary"
             out.append('\n'.join(lines))
         elif c['cell_type'] == 'code' and src:
-            out.append('```python\n' + '\n'.join(l for l in src.splitlines() if not l.startswith('#|')) + '\n```')
+            directives = [l for l in src.splitlines() if l.startswith('#|')]
+            if not any(l.replace(' ', '') == '#|echo:false' for l in directives):   # echo: false shows only the output
+                out.append('```python\n' + '\n'.join(l for l in src.splitlines() if not l.startswith('#|')) + '\n```')
             for o in c.get('outputs', []):
                 data = o.get('data', {})
                 if 'image/png' in data:
