@@ -25,7 +25,7 @@ from .compress import (serialise, int8_model, low_rank_model, magnitude_prune, f
 
 # %% auto #0
 __all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'V2_LIFECYCLE', 'GENESIS_DEFAULTS_V3', 'ARCHS', 'SEQUENCE_ARCHS',
-           'BYTES_AIM', 'CORRUPTIONS', 'TINY', 'QUICK', 'FULL', 'STUDY_V3', 'STUDIES', 'RERUN_TOLERANCE',
+           'BYTES_AIM', 'BYTES_FILL', 'CORRUPTIONS', 'TINY', 'QUICK', 'FULL', 'STUDY_V3', 'STUDIES', 'RERUN_TOLERANCE',
            'dense_params', 'budget_params', 'genesis_model', 'fixed_rank_model', 'Setting', 'StudyConfig', 'plan',
            'run_id', 'budget_bytes', 'largest_fitting', 'genesis_target_for_bytes', 'dense_widths_for_bytes',
            'params_for_bytes', 'method_budget', 'can_fit', 'corrupt', 'corrupted_test_sets', 'nudge_one_ulp',
@@ -139,6 +139,7 @@ def run_id(s: Setting, seed: int, method: str, factor) -> str:
 
 # %% ../nbs/08_study.ipynb #23a6bf8a
 BYTES_AIM = 0.98   # each method's knob is the largest whose int8 file fits this share of the byte budget
+BYTES_FILL = 0.90  # and a method that cannot fill this share of the budget is not run at it
 
 def budget_bytes(arch: str, factor: float) -> int:
     "The byte budget of factor `factor`: the standard network's int8 file over `factor` (v3)."
@@ -224,13 +225,16 @@ def method_budget(s: Setting, method: str, factor, start: nn.Module | None = Non
 # %% ../nbs/08_study.ipynb #e23ef5f3
 @functools.lru_cache(maxsize=None)
 def can_fit(arch: str, method: str, factor: float) -> bool:
-    "Whether `method` can make an int8 file of `arch` within the byte budget of `factor` at all (its smallest file)."
-    limit = int(BYTES_AIM * budget_bytes(arch, factor))
+    "Whether `method` can make an int8 file of `arch` that fills `BYTES_FILL`–1 of the byte budget of `factor`."
+    budget = budget_bytes(arch, factor)
+    limit = int(BYTES_AIM * budget)
     with torch.random.fork_rng(devices=[]):
         try:
-            if method in STARTS_DENSE:
-                lo, bytes_of = _dense_start_knobs(method, ARCHS[arch]['dense']())   # the structure: weights untrained
-                return bytes_of(lo) <= limit
+            if method in STARTS_DENSE:   # its largest file within the limit: the structure counts, not the weights
+                lo, bytes_of = _dense_start_knobs(method, ARCHS[arch]['dense']())
+                return bytes_of(largest_fitting(bytes_of, limit, lo, dense_params(arch))) >= BYTES_FILL * budget
+            if method == 'dense-matched':
+                return len(serialise(standard_cnn(*dense_widths_for_bytes(limit)), int8=True)) >= BYTES_FILL * budget
             params_for_bytes(arch, method, limit)
             return True
         except ValueError: return False
