@@ -312,14 +312,14 @@ def plot_crossover(rows: list, axs=None):
     norm = TwoSlopeNorm(vcenter=FOLLOWS_MACS, vmin=min(allz.min(), 1.0), vmax=max(allz.max(), 2.0))   # one scale
     if axs is None:
         cols = len({p[1] for p in panels}); nrows = math.ceil(len(panels) / cols)
-        axs = plt.subplots(nrows, cols, figsize=(4.6 * cols, 4.4 * nrows), sharey=True, squeeze=False,
+        axs = plt.subplots(nrows, cols, figsize=(3.6 * cols, 4.2 * nrows), sharey=True, squeeze=False,
                            gridspec_kw=dict(hspace=0.35))[1].flatten()
     for ax, p in zip(axs, panels):
         im = ax.imshow(z[p], cmap='RdYlGn_r', norm=norm, aspect='auto')
         for i in range(len(shapes)):
-            for j in range(len(fracs)): ax.text(j, i, f'{z[p][i, j]:.1f}', ha='center', va='center', fontsize=7)
+            for j in range(len(fracs)): ax.text(j, i, f'{z[p][i, j]:.1f}', ha='center', va='center', fontsize=8)
         ax.set_xticks(range(len(fracs)), [f'1/{round(1/f)}' for f in fracs])
-        ax.set_yticks(range(len(shapes)), [f'{h}² · {a}→{b}' for h, a, b in shapes], fontsize=7)
+        ax.set_yticks(range(len(shapes)), [f'{h}² · {a}→{b}' for h, a, b in shapes], fontsize=8)
         ax.set_xlabel('K / C_out'); ax.set_title(f"{p[0]}, {'compiled' if p[1] else 'eager'}", fontsize=9)
     axs[0].figure.colorbar(im, ax=list(axs), shrink=0.8, label='time ratio / MAC ratio (≤ 1.5: follows MACs)')
     return axs

@@ -104,6 +104,7 @@ def frame(runs: list):
         st, m = r['stats'], r['metrics']
         rows.append(dict(arch=r['arch'], dataset=r['dataset'], train_size=r['train_size'], protocol=r['protocol'],
                          method=r['method'], factor=r['factor'], budget=r['budget'], seed=r['seed'],
+                         budget_bytes=r.get('budget_bytes'),
                          test_acc=m['test']['accuracy'], test_f1=m['test']['f1_macro'], val_acc=m['val']['accuracy'],
                          train_acc=m['train']['accuracy'], gap=m['train']['accuracy'] - m['test']['accuracy'],
                          int8_test_acc=r['int8']['test']['accuracy'], params_stored=st['params_stored'],
@@ -426,22 +427,24 @@ def plot_frontier(df, setting: tuple, ax=None, int8: bool = True, published: boo
     "Test accuracy against stored bytes (log) for every method of one setting `(arch, dataset, train_size)`."
     import matplotlib.pyplot as plt
     arch, ds, n = setting
-    ax = ax or plt.subplots(figsize=(6.5, 4.2))[1]
+    ax = ax or plt.subplots(figsize=(7, 4.4))[1]
     fr = frontier(df[(df.arch == arch) & (df.dataset == ds) & (df.train_size == n)])
     for m, d in fr.groupby('method', sort=False):
         c, mk = _STYLE.get(m, ('grey', 'x')); d = d.sort_values('kib_fp32')
         ax.errorbar(d.kib_fp32*1024, d.test_acc*100, yerr=d.ci*100, color=c, marker=mk, ms=9 if m == 'standard' else 5,
                     lw=1.2, capsize=2, label=m)
         if int8: ax.plot(d.kib_int8*1024, d.int8_test_acc*100, ls=':', color=c, marker=mk, mfc='none', ms=5, lw=0.8)
-    if published and ds == 'mnist':
+    if published and ds == 'mnist':   # numbered on the plot, named in the legend: names would print on each other
         std = fr[fr.method == 'standard']
-        for m, a, e, r, what, src in PUBLISHED:
-            if a != arch or not len(std): continue
-            ax.plot(std.kib_fp32.iloc[0]*1024 / r, 100 - e, 'x', color='grey', ms=6)
-            ax.annotate(m.split(' (')[0], (std.kib_fp32.iloc[0]*1024 / r, 100 - e), fontsize=7, color='grey',
-                        xytext=(3, 3), textcoords='offset points')
+        recs = [(m, e, r) for m, a, e, r, what, src in PUBLISHED if a == arch and len(std)]
+        for i, (m, e, r) in enumerate(recs, 1):
+            x = std.kib_fp32.iloc[0]*1024 / r
+            ax.plot(x, 100 - e, 'x', color='dimgrey', ms=6, label=f'{i}: {m}')
+            ax.annotate(str(i), (x, 100 - e), fontsize=8, color='dimgrey', xytext=(3, 3), textcoords='offset points')
     ax.set_xscale('log'); ax.set_xlabel('stored bytes (fp32 filled, int8 hollow)'); ax.set_ylabel('test accuracy %')
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())   # labels on the powers of ten only: minor ones print on each other
     ax.set_title(f"{arch}, {ds}, {'all' if n > 1000 else n} training images", fontsize=10); ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc='center left', bbox_to_anchor=(1.01, 0.5))   # beside the panel: every method named
     return ax
 
 # %% ../nbs/10_ledger.ipynb #dc176f3b
@@ -622,16 +625,18 @@ def plot_live_particles(lp, title: str = ''):
     "Median live particles per layer over training (one panel per budget): which projections the lifecycle shrinks."
     import matplotlib.pyplot as plt
     factors = sorted(lp.factor.unique())
-    fig, axes = plt.subplots(1, len(factors), figsize=(3.8*len(factors), 3.2), sharey=True, squeeze=False)
+    cols = min(2, len(factors)); rows = math.ceil(len(factors) / cols)   # the column is ~7 inches wide
+    fig, axes = plt.subplots(rows, cols, figsize=(7.2, 3.2*rows), sharey=True, squeeze=False)
     kinds = list(dict.fromkeys(l.split('.')[-1] for l in lp.layer))
-    for ax, f in zip(axes[0], factors):
+    for ax, f in zip(axes.flat, factors):
         med = lp[lp.factor == f].groupby(['layer', 'step'], sort=False).active.median().reset_index()
         for layer, d in med.groupby('layer', sort=False):
             block = layer.split('.')[1] if layer.startswith('blocks.') else '0'
             ax.step(d.step, d.active, where='post', color=f'C{kinds.index(layer.split(".")[-1])}',
                     ls='-' if block == '0' else '--', lw=1.3, label=layer)
         ax.set_title(f'{title} {f:g}× budget'.strip(), fontsize=10); ax.set_xlabel('training step'); ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel('live particles (median over seeds)')
-    axes[0][-1].legend(fontsize=7, loc='upper right', ncol=2 if len(kinds) > 2 else 1)
+    for ax in axes[:, 0]: ax.set_ylabel('live particles\n(median over seeds)')
+    for ax in axes.flat[len(factors):]: ax.axis('off')
+    axes.flat[len(factors) - 1].legend(fontsize=8, loc='upper right', ncol=2 if len(kinds) > 2 else 1)
     fig.tight_layout()
     return fig

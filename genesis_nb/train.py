@@ -982,8 +982,10 @@ def plot_run(result: FitResult, title: str = ''):
     "Learning curves and, for genesis models, one lifecycle panel per genesis layer."
     import matplotlib.pyplot as plt
     layers = genesis_layers(result.model)
-    fig, axs = plt.subplots(1, 1 + len(layers), figsize=(6*(1 + len(layers)), 3), squeeze=False)
-    plot_history(result.history, axs[0, 0], title)
-    for ax, (n, l) in zip(axs[0, 1:], layers): plot_lifecycle(l, ax, title=f'{n}: {type(l).__name__}')
+    cols = min(2, 1 + len(layers)); rows = math.ceil((1 + len(layers)) / cols)   # the page is ~7 inches wide
+    fig, axs = plt.subplots(rows, cols, figsize=(7.2, 3.2 * rows), squeeze=False)
+    plot_history(result.history, axs.flat[0], title)
+    for ax, (n, l) in zip(axs.flat[1:], layers): plot_lifecycle(l, ax, title=f'{n}: {type(l).__name__}')
+    for ax in axs.flat[1 + len(layers):]: ax.axis('off')
     fig.tight_layout()
     return fig

@@ -42,10 +42,19 @@ def _suggest(trial, space: dict) -> dict:
         else: out[name] = trial.suggest_float(name, lo, hi, log=kind == 'log')
     return out
 
+# %% ../nbs/09_tune.ipynb #d6c96108
+def _optuna():
+    "Optuna, imported without tqdm's 'IProgress not found' warning (Optuna imports `tqdm.auto` to draw its bars)."
+    import warnings
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='IProgress not found')
+        import optuna
+    return optuna
+
 # %% ../nbs/09_tune.ipynb #755b5ee5
 def _distributions(space: dict) -> dict:
     "Optuna distributions of `space`: what a finished trial needs to be told to a new study on resume."
-    import optuna.distributions as D
+    D = _optuna().distributions
     return {n: D.IntDistribution(lo, hi) if k == 'int' else D.FloatDistribution(lo, hi, log=k == 'log')
             for n, (k, lo, hi) in space.items()}
 
@@ -92,7 +101,7 @@ def tune(
     progress: bool = True,
 ) -> list[dict]:
     "Tune `method` on `setting` with Optuna's TPE until `trials` trials are recorded in `out`; returns all records."
-    import optuna
+    optuna = _optuna()
     if method not in SEARCH_SPACES:
         raise ValueError(f'--method {method!r} has no search space; choose one of {sorted(SEARCH_SPACES)}.')
     if not (isinstance(trials, int) and trials >= 1): raise ValueError(f'--trials must be >= 1, got {trials!r}.')

@@ -1,222 +1,219 @@
-"""The docs as a reader sees them: every chapter rendered the way the Quarto site shows it, loaded in headless Chromium.
+"""The site as a reader sees it: every page of a built site (tools/build_docs.py) loaded in Debian's headless Chromium.
 
-Each notebook is processed by nbdev (`proc_nbs`, as `nbdev_docs` does), then rendered to one HTML page per chapter:
-the title and summary from the front matter, Quarto's cell options honoured (`echo`, `output`, `include`), `#|`
-lines removed, `.ipynb` links mapped to pages, the math typeset by a local KaTeX (Debian's `libjs-katex`), the page
-in a content column as wide as Quarto's (850 px) in a 1280 px window. Debian's `chromium` loads each page headless
-and a script in the page reports what a reader would see broken. The check fails on:
+A script run in each loaded page reports what a reader would see wrong; the check fails, one line per defect, on:
 
-* a math render error (KaTeX's error element);
-* an image that does not load;
-* a Markdown table whose rows do not have the header's number of cells (a bare `|` inside a cell);
-* a stderr or warning block, or a saved error, in what a reader sees;
-* an absolute path of the build machine in the text;
-* a link between chapters (or to a section of one) that does not resolve;
-* a table or figure wider than the content column.
+* no navigation to every other chapter, no search box, or no search index;
+* code that is not highlighted, code that looks like its output (same background), a code line cut at the edge;
+* raw markup in the text: `{…}` attributes, escapes (`\\u2014`, `\\"`, `''s`), `$…$` not typeset, a math error;
+* a link to a page or section of this site that does not exist, an API name linking off this site, a link to
+  the project's made-up hosts (`genesis-nb.github.io`, `github.com/genesis-nb`);
+* a placeholder docstring ("Call self as a function.");
+* a table of numbers without row labels, a table wider than the content column;
+* a stderr block or saved error, an absolute path of the build machine;
+* an image that does not load, or a figure whose text is under 8 pt as displayed (glyphs measured in the image's
+  pixels, scaled by its displayed width).
 
-Usage: python tools/browser_check.py [NOTEBOOK.ipynb ...]   (default: every chapter, processed from nbs/)
-Exit status 1 with one line per defect; `--keep DIR` keeps the rendered pages there.
+Usage: python tools/browser_check.py SITE_DIR [--pages NAME ...]     (exit status 1 on any defect)
 """
-import argparse, base64, html, json, re, shutil, subprocess, sys, tempfile
+import argparse, base64, html, io, json, re, shutil, subprocess, sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 KATEX = Path('/usr/share/javascript/katex')
-CONTENT_WIDTH, WINDOW = 850, (1280, 900)
+WINDOW = (1280, 900)
 ABSOLUTE_PATH = re.compile(r'(?<![\w.])(/work/|/tmp/|/home/|/root/|/Users/|/var/folders/|[A-Z]:\\\\Users)')
-OPTION = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.+?)\s*$')
+OFF_SITE = ('genesis-nb.github.io', 'github.com/genesis-nb')
+MIN_TEXT_PT = 8
+CSS_PX_PER_PT = 96 / 72
+GLYPH_OF_FONT = 0.8   # capitals' and digits' height in pixels per pixel of font size (see `glyph_height_px`)
+CHECK_ID = 'browser-check-report'
+
+SCRIPT = r"""
+<script>
+function report() {
+  const out = [], data = {images: []};
+  const main = document.querySelector('article[role=main]') || document.querySelector('main') || document.body;
+  const scrolls = el => { for (let a = el; a && a !== main.parentElement; a = a.parentElement)
+                            if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) return true;
+                          return false; };
+  const text = el => { const c = el.cloneNode(true);
+    c.querySelectorAll('pre, code, .katex, script, style, .highlight, .math').forEach(n => n.remove());
+    return c.textContent; };
+  // navigation, search
+  const navLinks = [...document.querySelectorAll('.sidebar-tree a, nav a, a.sidebar-brand')];
+  const nav = new Set(navLinks.map(a => a.getAttribute('href').split('#')[0].replace(/^(\.\.\/)+/, '')
+                                      .replace(/^\.\//, '')));
+  data.nav = [...nav];
+  if (!document.querySelector('form[action*="search"], input[type=search], input[name=q]')) out.push('no search box');
+  // code
+  const codes = [...main.querySelectorAll('div.cell_input pre, div[class*="highlight-python"] pre, ' +
+                                          'div[class*="highlight-ipython"] pre, pre.source')];
+  codes.forEach(p => {
+    if (p.textContent.trim().length > 20 && !p.querySelector('span[class]'))
+      out.push('code not highlighted: ' + p.textContent.trim().slice(0, 50));
+    if (p.scrollWidth > p.clientWidth + 1 && !scrolls(p))
+      out.push('a code line is cut at the edge: ' + p.textContent.trim().slice(0, 50));
+    const r = p.getBoundingClientRect(), m = main.getBoundingClientRect();
+    if (r.right > m.right + 2 && !scrolls(p.parentElement))
+      out.push('code runs past the content column: ' + p.textContent.trim().slice(0, 50));
+  });
+  const inp = main.querySelector('div.cell_input'), outp = main.querySelector('div.cell_output .output');
+  if (inp && outp && getComputedStyle(inp).backgroundColor === getComputedStyle(outp).backgroundColor)
+    out.push('code and its output look the same (same background)');
+  if (!main.querySelector('div.cell_input') && main.querySelectorAll('pre').length &&
+      ![...main.querySelectorAll('pre')].some(p => p.querySelector('span[class]')))
+    out.push('code not highlighted (no highlighted code block on the page)');
+  // raw markup in what a reader reads
+  const t = text(main);
+  const raw = [[/\{[^{}\n]*(target=|style=|\.callout|#[a-z][\w-]*\s*\.|\.[a-z][\w-]+\s*\})[^{}\n]*\}/, 'raw {…} attribute text'],
+               [/\\u[0-9a-fA-F]{4}|\\"|[a-z]''s\b|\\ \\/, 'an escape shown raw'],
+               [/(^|[^\\$\w])\$[^$\s][^$\n]{0,80}\$(?!\w)/, 'math shown as raw $…$'],
+               [/\\\(|\\\[/, 'math not typeset (raw \\( or \\[)'],
+               [/\]\((https?:|\.?\/?[\w-]+\.(ipynb|html|md))/, 'a raw Markdown link'],
+               [/Call self as a function\./, 'a placeholder docstring']];
+  raw.forEach(([re, what]) => { const m = t.match(re); if (m) out.push(what + ': ' + JSON.stringify(
+      t.slice(Math.max(0, m.index - 30), m.index + 60).replace(/\s+/g, ' '))); });
+  (window.mathErrors || []).forEach(e => out.push('math error: ' + e));
+  document.querySelectorAll('.katex-error').forEach(e => out.push('math error: ' + (e.title || e.textContent).slice(0, 100)));
+  // links
+  data.links = [...main.querySelectorAll('a[href]')].map(a => [a.getAttribute('href'), !!a.querySelector('code'),
+                                                               a.textContent.trim().slice(0, 40)]);
+  // tables
+  main.querySelectorAll('table').forEach(tb => {
+    const rows = [...tb.querySelectorAll('tbody tr')];
+    const num = s => /^[\s\d.,+\-−–%()\[\]eE]*$/.test(s) && /\d/.test(s);
+    const head = tb.querySelector('thead tr'), first = head ? head.cells[0].textContent.trim() : '';
+    const index = rows.length > 1 && !first && rows.every((r, i) => r.cells[0].textContent.trim() === String(i));
+    const unlabelled = rows.every(r => r.cells.length && num(r.cells[0].textContent)) &&
+                       (!first || rows.every(r => r.cells.length === 1));
+    if (rows.length > 1 && (unlabelled || index))
+      out.push('a table of numbers without row labels: ' + tb.innerText.slice(0, 60).replace(/\s+/g, ' '));
+    if (tb.scrollWidth > main.clientWidth + 1 && !scrolls(tb))
+      out.push('a table wider than the column: ' + tb.innerText.slice(0, 60).replace(/\s+/g, ' '));
+  });
+  // stderr, errors
+  main.querySelectorAll('.stderr, .output.stderr, .output.traceback, .output.error').forEach(e =>
+      out.push('a stderr or error block is shown: ' + e.textContent.trim().slice(0, 80)));
+  // images
+  main.querySelectorAll('img').forEach((i, k) => {
+    if (!i.complete || i.naturalWidth === 0) out.push('broken image ' + (i.getAttribute('src') || '').slice(0, 60));
+    else data.images.push({k: k, src: i.getAttribute('src'), natural: i.naturalWidth,
+                          shown: i.getBoundingClientRect().width});
+  });
+  data.defects = out;
+  const pre = document.createElement('pre'); pre.id = '""" + CHECK_ID + r"""'; pre.textContent = JSON.stringify(data);
+  document.body.appendChild(pre);
+}
+if (document.readyState === 'complete') setTimeout(report, 300); else window.addEventListener('load', () => setTimeout(report, 300));
+</script>
+"""
 
 
 def chromium() -> str:
     exe = shutil.which('chromium') or shutil.which('chromium-browser')
     if exe is None: sys.exit("browser check: Debian's chromium is not installed (apt-get install chromium libjs-katex)")
-    if not (KATEX/'katex.min.js').exists(): sys.exit('browser check: KaTeX is not installed (apt-get install libjs-katex)')
     return exe
 
 
-def cell_options(src: str) -> tuple[dict, str]:
-    "Quarto's `#| key: value` options of a code cell, and its source without any `#|` line."
-    opts, keep = {}, []
-    for line in src.splitlines():
-        m = OPTION.match(line)
-        if m: opts[m.group(1)] = m.group(2).strip().strip('"\'').lower()
-        elif not line.startswith('#|'): keep.append(line)
-    return opts, '\n'.join(keep).strip('\n')
+def browse(exe: str, page: Path) -> dict:
+    "What the check script reported about `page` after Chromium loaded it (a copy beside it, so links resolve)."
+    probe = page.with_name(f'.check-{page.name}')
+    probe.write_text(page.read_text().replace('</body>', SCRIPT + '</body>'))
+    try:
+        cmd = [exe, '--headless', '--no-sandbox', '--disable-gpu', '--allow-file-access-from-files',
+               f'--window-size={WINDOW[0]},{WINDOW[1]}', '--virtual-time-budget=15000', '--dump-dom', probe.as_uri()]
+        dom = subprocess.run(cmd, capture_output=True, text=True, timeout=180).stdout
+    finally: probe.unlink()
+    m = re.search(rf'<pre id="{CHECK_ID}">(.*?)</pre>', dom, flags=re.S)
+    if m is None: return dict(defects=['the page did not finish loading in Chromium'], images=[], links=[], nav=[])
+    data = json.loads(html.unescape(m.group(1)))
+    data['dom'] = dom
+    return data
 
 
-def table_rows_defects(md: str, where: str) -> list[str]:
-    "Pipe tables whose rows do not have the header's number of cells (escaped `\\|` does not split a cell)."
-    out, lines = [], md.splitlines()
-    split = lambda l: len(re.split(r'(?<!\\)\|', l.strip().strip('|')))
-    i = 0
-    while i < len(lines):
-        if lines[i].lstrip().startswith('|') and i + 1 < len(lines) and re.match(r'^\s*\|?\s*:?-{3,}', lines[i + 1]):
-            n, j = split(lines[i]), i + 2
-            while j < len(lines) and lines[j].lstrip().startswith('|'):
-                if split(lines[j]) != n:
-                    out.append(f'{where}: table row {j - i - 1} has {split(lines[j])} cells, its header {n}: '
-                               f'{lines[j].strip()[:80]}')
-                j += 1
-            i = j
-        else: i += 1
-    return out
+def glyph_height_px(png: bytes) -> float | None:
+    """The height in pixels of an image's capitals and digits (the 75th percentile of its letter-like marks' heights),
+    None if it has too few. Calibrated on matplotlib text at 5–14 pt: 0.77–0.86 of the font size in pixels."""
+    import numpy as np
+    from PIL import Image
+    from scipy import ndimage
+    a = np.asarray(Image.open(io.BytesIO(png)).convert('L'), dtype=float)
+    lab, n = ndimage.label(a < 200)
+    hs = []
+    for sl in ndimage.find_objects(lab):
+        h, w = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
+        if 3 <= h <= 60 and 0.15 * h <= w <= 1.2 * h: hs.append(h)
+    return float(np.percentile(hs, 75)) if len(hs) >= 8 else None
 
 
-def slug(text: str) -> str:
-    "The id Quarto gives a heading."
-    t = re.sub(r'<[^>]+>', '', text).strip().lower()
-    t = re.sub(r'[^\w\s-]', '', t)
-    return re.sub(r'\s+', '-', t)
-
-
-PAGE_OF = {}   # notebook file name -> the page Quarto writes for it (nbdev's `output-file`)
-
-
-def markdown(md: str) -> str:
-    from nbconvert.filters.markdown_mistune import markdown2html_mistune
-    body = markdown2html_mistune(md)
-    # headings get Quarto's ids; chapter links point at pages
-    def heading(m):
-        inner = re.sub(r'<a class="anchor-link".*?</a>', '', m.group(2), flags=re.S)
-        return f'<h{m.group(1)} id="{slug(inner)}">{inner}</h{m.group(1)}>'
-    body = re.sub(r'<h([1-6])(?:\s[^>]*)?>(.*?)</h\1>', heading, body, flags=re.S)
-    page = lambda m: f'href="{PAGE_OF.get(m.group(1) + ".ipynb", m.group(1) + ".html")}{m.group(2) or ""}"'
-    return re.sub(r'href="([\w-]+)\.ipynb(#[^"]*)?"', page, body)
-
-
-def render(nb: dict, name: str, defects: list) -> tuple[str, str]:
-    "One chapter as the site shows it: (title, html body); defects found on the source go into `defects`."
-    parts, title = [], name
-    for c in nb['cells']:
-        src = ''.join(c['source'])
-        if c['cell_type'] == 'raw' and src.startswith('---'):
-            meta = dict(re.findall(r'^(title|description):\s*(.+?)\s*$', src, flags=re.M))
-            desc = re.sub(r'\s+', ' ', re.search(r"description:\s*'?(.*?)'?\n\w", src, flags=re.S).group(1)) \
-                if 'description:' in src else ''
-            title = meta.get('title', name).strip('\'"')
-            parts.append(f'<h1 class="title">{html.escape(title)}</h1><p class="description">{html.escape(desc)}</p>')
-        elif c['cell_type'] == 'markdown':
-            defects += table_rows_defects(src, f'{name}: markdown')
-            parts.append(markdown(src))
-        elif c['cell_type'] == 'code':
-            opts, code = cell_options(src)
-            if opts.get('include') == 'false': continue
-            if code and opts.get('echo') != 'false':
-                parts.append(f'<pre class="source"><code>{html.escape(code)}</code></pre>')
-            if opts.get('output') == 'false': continue
-            for o in c.get('outputs', []):
-                parts.append(render_output(o, name, defects, asis=opts.get('output') == 'asis'))
-    return title, '\n'.join(parts)
-
-
-def render_output(o: dict, name: str, defects: list, asis: bool) -> str:
-    kind = o.get('output_type')
-    if kind == 'stream':
-        text = ''.join(o.get('text', ''))
-        if o.get('name') == 'stderr':
-            defects.append(f'{name}: a stderr block is shown: {text.strip()[:100]!r}')
-            return f'<pre class="stderr">{html.escape(text)}</pre>'
-        return f'<pre class="stdout">{html.escape(text)}</pre>'
-    if kind == 'error':
-        defects.append(f"{name}: a saved error is shown: {o.get('ename')}: {o.get('evalue', '')[:100]}")
-        return f"<pre class=\"error\">{html.escape(o.get('ename', ''))}</pre>"
-    d = o.get('data', {})
-    if 'image/png' in d:
-        return f'<img class="figure" src="data:image/png;base64,{"".join(d["image/png"]).strip()}">'
-    if 'text/markdown' in d:
-        md = ''.join(d['text/markdown'])
-        defects += table_rows_defects(md, f'{name}: output')
-        return markdown(md)
-    if 'text/html' in d: return ''.join(d['text/html'])
-    if 'text/plain' in d: return f'<pre class="stdout">{html.escape("".join(d["text/plain"]))}</pre>'
-    return ''
-
-
-PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>
-<link rel="stylesheet" href="file://{katex}/katex.min.css">
-<script src="file://{katex}/katex.min.js"></script><script src="file://{katex}/contrib/auto-render.js"></script>
-<style>body{{margin:0;font:16px/1.5 sans-serif}} main{{width:{width}px;margin:0 auto}} pre{{overflow-x:auto}}
-img{{max-width:100%}} table{{border-collapse:collapse}} td,th{{padding:2px 6px}}</style></head>
-<body><main id="content">{body}</main>
-<script>
-const mathErrors = [];
-renderMathInElement(document.body, {{delimiters: [{{left: '$$', right: '$$', display: true}},
-  {{left: '$', right: '$', display: false}}], throwOnError: true, ignoredTags: ['script', 'pre', 'code'],
-  errorCallback: (msg, err) => mathErrors.push(String(err).slice(0, 160))}});
-function report() {{
-  const main = document.getElementById('content'), w = main.clientWidth, out = [];
-  mathErrors.forEach(e => out.push('math error: ' + e));
-  document.querySelectorAll('.katex-error').forEach(e => out.push('math error: ' + (e.title || e.textContent).slice(0, 120)));
-  document.querySelectorAll('img').forEach(i => {{ if (!i.complete || i.naturalWidth === 0) out.push('broken image'); }});
-  document.querySelectorAll('table').forEach(t => {{
-    if (t.scrollWidth > w + 1) out.push('table wider than the column (' + t.scrollWidth + ' px > ' + w + ' px): '
-                                       + t.innerText.slice(0, 60).replace(/\\s+/g, ' ')); }});
-  const pre = document.createElement('pre'); pre.id = 'browser-check'; pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
-}}
-if (document.readyState === 'complete') report(); else window.addEventListener('load', report);
-</script></body></html>"""
-
-
-def browse(exe: str, page: Path) -> list[str]:
-    "What the page's script reported after Chromium loaded it."
-    cmd = [exe, '--headless', '--no-sandbox', '--disable-gpu', '--allow-file-access-from-files',
-           f'--window-size={WINDOW[0]},{WINDOW[1]}', '--virtual-time-budget=10000', '--dump-dom', page.as_uri()]
-    dom = subprocess.run(cmd, capture_output=True, text=True, timeout=180).stdout
-    m = re.search(r'<pre id="browser-check">(.*?)</pre>', dom, flags=re.S)
-    if m is None: return ['the page did not finish loading in Chromium']
-    return json.loads(html.unescape(m.group(1)))
-
-
-def links_defects(pages: dict) -> list[str]:
-    "Links to pages or sections of this site that do not resolve."
-    ids = {p: set(re.findall(r'id="([^"]+)"', body)) for p, body in pages.items()}
+def image_defects(page: Path, images: list) -> list[str]:
+    "Figures whose text (capitals and digits ≈ 0.8 of the font size) is under `MIN_TEXT_PT` as displayed."
     out = []
-    for p, body in pages.items():
-        for target, anchor in re.findall(r'href="([\w-]+\.html)(?:#([^"]*))?"', body):
-            if target not in pages: out.append(f'{p}: link to {target}, which is not a page of the site')
-            elif anchor and anchor not in ids[target]: out.append(f'{p}: link to {target}#{anchor}, no such section')
+    for im in images:
+        src = im.get('src') or ''
+        if src.startswith('data:image/png;base64,'): png = base64.b64decode(src.split(',', 1)[1])
+        elif src.endswith('.png') and (page.parent/src).exists(): png = (page.parent/src).read_bytes()
+        else: continue
+        h = glyph_height_px(png)
+        if h is None or not im['natural']: continue
+        shown_pt = h * im['shown'] / im['natural'] / GLYPH_OF_FONT / CSS_PX_PER_PT
+        if shown_pt < MIN_TEXT_PT:
+            out.append(f'figure {im["k"] + 1}: its text is about {shown_pt:.1f} pt as displayed '
+                       f'({im["natural"]} px wide shown at {im["shown"]:.0f} px), under {MIN_TEXT_PT} pt')
     return out
 
 
-def check(notebooks: list[Path], keep: Path | None = None) -> list[str]:
-    exe, defects, pages = chromium(), [], {}
-    out = keep or Path(tempfile.mkdtemp(prefix='browser-check-'))
-    out.mkdir(parents=True, exist_ok=True)
-    stems = {}
-    for nbp in notebooks:
-        fm = next((''.join(c['source']) for c in json.loads(nbp.read_text())['cells'] if c['cell_type'] == 'raw'), '')
-        stems[nbp] = (re.search(r'output-file:\s*(\S+)\.html', fm) or [None, nbp.stem])[1]
-        PAGE_OF[nbp.name] = f'{stems[nbp]}.html'
-    for nbp in notebooks:
-        nb, stem = json.loads(nbp.read_text()), stems[nbp]
-        title, body = render(nb, stem, defects)
-        pages[f'{stem}.html'] = body
-        text = re.sub(r'<[^>]+>', ' ', re.sub(r'src="data:[^"]+"', '', body))
+def ids_of(page: Path) -> set:
+    return set(re.findall(r'\sid="([^"]+)"', page.read_text())) if page.exists() else set()
+
+
+def link_defects(site: Path, page: Path, links: list) -> list[str]:
+    "Links within the site that do not resolve; API names linking elsewhere; the project's made-up hosts."
+    out = []
+    for href, is_code, label in links:
+        if any(h in href for h in OFF_SITE): out.append(f'a link to a site that is not this one: {href}')
+        elif href.startswith(('http://', 'https://')):
+            if is_code: out.append(f'the API name {label!r} links off this site: {href}')
+        elif not href.startswith(('mailto:', 'javascript:', 'data:')):
+            target, _, anchor = href.partition('#')
+            dest = (page.parent/target).resolve() if target else page
+            if not dest.exists(): out.append(f'a dead link: {href}')
+            elif anchor and dest.suffix == '.html' and anchor not in ids_of(dest):
+                out.append(f'a link to a section that does not exist: {href}')
+    return out
+
+
+def check(site: Path, names: list[str] | None = None) -> list[str]:
+    exe, defects = chromium(), []
+    pages = sorted(p for p in site.glob('*.html') if p.stem not in ('genindex', 'search', 'py-modindex')
+                   and not p.name.startswith('.'))
+    chapters = [p.name for p in pages]
+    if not (site/'searchindex.js').exists(): defects.append('site: no search index (searchindex.js)')
+    for page in pages:
+        if names and page.stem not in names: continue
+        d = browse(exe, page)
+        found = list(d['defects'])
+        missing = [c for c in chapters if c != page.name and c not in d['nav']]
+        if missing: found.append(f'no navigation to {len(missing)} of the other pages (e.g. {missing[0]})')
+        text = re.sub(r'<[^>]+>', ' ', re.sub(r'<(script|style)\b.*?</\1>', '', d.get('dom', ''), flags=re.S))
         for m in sorted(set(ABSOLUTE_PATH.findall(html.unescape(text)))):
-            defects.append(f'{stem}: an absolute path of the build machine is shown ({m}…)')
-        (out/f'{stem}.html').write_text(PAGE.format(title=html.escape(title), katex=KATEX, width=CONTENT_WIDTH, body=body))
-    defects += links_defects(pages)
-    for page in sorted(pages):
-        defects += [f'{Path(page).stem}: {d}' for d in browse(exe, out/page)]
-        print(f'checked {page}', flush=True)
+            found.append(f'an absolute path of the build machine is shown ({m}…)')
+        found += link_defects(site, page, d['links'])
+        found += image_defects(page, d['images'])
+        defects += [f'{page.name}: {x}' for x in dict.fromkeys(found)]
+        print(f'checked {page.name}: {len(found)} defect(s)', flush=True)
     return defects
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('notebooks', nargs='*', type=Path, help='processed notebooks (default: process nbs/ with nbdev)')
-    ap.add_argument('--keep', type=Path, default=None, help='write the rendered pages here')
+    ap.add_argument('site', type=Path, help='the folder tools/build_docs.py wrote')
+    ap.add_argument('--pages', nargs='*', default=None, help='check only these pages (names without .html)')
     a = ap.parse_args()
-    nbs = a.notebooks
-    if not nbs:
-        from nbdev.serve import proc_nbs
-        proc = ROOT/'_proc'
-        shutil.rmtree(proc, ignore_errors=True)
-        nbs = sorted(Path(proc_nbs(force=True)).glob('*.ipynb'))
-    defects = check(nbs, a.keep)
+    if not (a.site/'index.html').exists() and not list(a.site.glob('*.html')):
+        sys.exit(f'browser check: no pages in {a.site}: build the site first (python tools/build_docs.py --out DIR)')
+    defects = check(a.site, a.pages)
     if defects: sys.exit('browser check failed:\n' + '\n'.join(f'  {d}' for d in defects))
-    print(f'browser check: {len(nbs)} pages rendered and loaded in Chromium, no defect')
+    print(f'browser check: every page of {a.site} loaded in Chromium, no defect')
 
 
 if __name__ == '__main__': main()
