@@ -211,7 +211,7 @@ def main():
     a = ap.parse_args()
     if not (a.site/'index.html').exists() and not list(a.site.glob('*.html')):
         sys.exit(f'browser check: no pages in {a.site}: build the site first (python tools/build_docs.py --out DIR)')
-    defects = check(a.site, a.pages)
+    defects = check(a.site.resolve(), a.pages)
     if defects: sys.exit('browser check failed:\n' + '\n'.join(f'  {d}' for d in defects))
     print(f'browser check: every page of {a.site} loaded in Chromium, no defect')
 
