@@ -208,6 +208,7 @@ def reproduce_main(a, argv):
     cfg = only_networks(STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'v3' if a.v3 else 'full'], a.only)
     ray = a.workers is not None or a.address is not None
     rules = RULES_V3 if any(s.budget_unit == 'bytes' for s in cfg.settings) else None   # v3's, or v2's
+    whole = STUDIES['v3'] if rules else None   # v3's verdicts wait until the whole study's families are recorded
     if ray and (a.rerun or a.timings):
         raise ValueError('--workers/--address run the study; --rerun and --timings run in this process: drop one.')
     if a.rerun: return rerun_main(cfg, a, argv)
@@ -215,7 +216,7 @@ def reproduce_main(a, argv):
         folder = Path(a.out)/cfg.name
         if not load_runs(folder): raise ValueError(f'no runs in {folder} to time: run the study first.')
         with lock_folder(folder): claim_timings(folder, root=a.data, argv=argv)
-        _, ledger = write_reports(folder, rules)
+        _, ledger = write_reports(folder, rules, whole)
         print(f"timings written to {folder/'timings.json'}")
         for r in ledger[ledger.claim.isin(['C2', 'C6'])].itertuples(): print(f'  {r.claim}: {r.verdict:<14} {r[4]}')
         return
@@ -225,7 +226,7 @@ def reproduce_main(a, argv):
         folder = reproduce_distributed(cfg, out=a.out, workers=a.workers, threads=a.threads_per_worker,
                                        address=a.address, root=a.data, argv=argv)
     else: folder = reproduce(cfg, out=a.out, root=a.data, argv=argv)
-    _, ledger = write_reports(folder, rules)
+    _, ledger = write_reports(folder, rules, whole)
     print(f'\n{len(load_runs(folder))} runs in {folder} ({time.time() - t0:.0f} s this call). Claims ledger:')
     for r in ledger.itertuples(): print(f'  {r.claim}: {r.verdict:<14} {r[2]}')
 

@@ -52,7 +52,7 @@ def submit_pending(call, threads: int, root=None, argv=None) -> dict:
         cell, dense = call.cell(s, seed), None
         for _, method, factor in runs:
             if run_id(s, seed, method, factor) in call.done: continue
-            source, recipe = None, tuned_recipe(call.folder, s, method)
+            source, recipe = None, tuned_recipe(call.folder, s, method, call.config.tuning_trials)
             if method == 'fixed-rank': source = cell[('genesis', factor)]
             if method in STARTS_DENSE and recipe is None:   # v2: one dense start per seed; v3: each method's own
                 source = dense = dense or start.remote(s, val_size, seed, root, threads)

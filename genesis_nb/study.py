@@ -118,6 +118,7 @@ class StudyConfig:
     settings: list
     val_size: int = 5000
     only: tuple = ()                        # set by `only_networks`: a call that runs part of the study
+    tuning_trials: int = 1                  # v3: the trials every tuned recipe must have (`tuned_recipe`)
 
 # %% ../nbs/08_study.ipynb #31e80601
 def plan(s: Setting) -> list[tuple]:
@@ -458,7 +459,10 @@ def tuning_job(s: Setting) -> str:
     "The tuning a setting's recipes come from: its network on 1,000 images, or on all of MNIST (via the proxy)."
     return f"{s.arch}-{'1000' if s.train_size and s.train_size <= 1000 else 'full'}"
 
-def tuned_recipe(folder, s: Setting, method: str) -> dict | None:
+# %% ../nbs/08_study.ipynb #f0f07bb6
+def tuned_recipe(folder, s: Setting, method: str,
+                 min_trials: int = 1,   # fewer trials: a tuning still running, or stopped early
+                 ) -> dict | None:
     "The recipe of `method` for setting `s` from the tuning trials under `folder/tuning` (None for v2's settings)."
     if s.budget_unit == 'params': return None
     source = 'genesis' if method == 'fixed-rank' else method
@@ -467,6 +471,9 @@ def tuned_recipe(folder, s: Setting, method: str) -> dict | None:
     if not trials:
         raise ValueError(f'no tuning trials in {path}: a v3 run trains with its tuned recipe; run '
                          '`python tools/tune_v3.py` first.')
+    if len(trials) < min_trials:
+        raise ValueError(f'{path} holds {len(trials)} of the {min_trials} tuning trials this study plans: finish the '
+                         'tuning first (`python tools/tune_v3.py` resumes it).')
     best = max(trials, key=lambda r: (r['value'], -r['number']))
     recipe = recipe_of(source, best['params'])
     return {k: recipe[k] for k in ('lr', 'weight_decay') if k in recipe} if method == 'fixed-rank' else recipe
@@ -635,7 +642,7 @@ def reproduce(config: StudyConfig, out='results', root=None, log=print, argv=Non
             for _, method, factor in runs:
                 rid = run_id(s, seed, method, factor)
                 if rid in call.done: continue
-                recipe = tuned_recipe(call.folder, s, method)
+                recipe = tuned_recipe(call.folder, s, method, config.tuning_trials)
                 rec = run_method(s, data, seed, method, factor, cell, root=root, recipe=recipe)
                 cell[(method, factor)] = call.add(s, {**rec, 'run_id': rid, 'provenance': call.provenance})
     return call.folder
@@ -683,7 +690,7 @@ STUDY_V3 = StudyConfig('study-v3', [
     Setting('row-lstm', budgets=_LSTM_BUDGETS, seeds=tuple(range(6)), **dict(_V3_SEQ, **_FULL_DATA)),
     Setting('vit', budgets=_VIT_BUDGETS, seeds=tuple(range(20)), **_V3_SEQ),
     Setting('vit', budgets=_VIT_BUDGETS, seeds=tuple(range(5)), **dict(_V3_SEQ, **_FULL_DATA)),
-])
+], tuning_trials=24)   # each recipe from 24 TPE trials per method and network, fixed before any trial ran
 STUDIES = {'tiny': TINY, 'quick': QUICK, 'full': FULL, 'v3': STUDY_V3}
 
 # %% ../nbs/08_study.ipynb #79b65fc0

@@ -12,14 +12,14 @@ from .data import make_splits
 from .particles import DEFAULTS
 from .train import evaluate, provenance, progress_bar, lock_folder
 from .study import (ARCHS, METHODS, Setting, train_method, storage, budget_params, load_runs, budget_of,
-                              budget_bytes, recipe_of)
+                              budget_bytes, recipe_of, STUDY_V3)
 
 # %% auto #0
 __all__ = ['TUNING_SEED', 'TRIALS', 'SEARCH_SPACES', 'run_trial', 'tune', 'tune_main', 'add_parser']
 
 # %% ../nbs/09_tune.ipynb #a6768769
 TUNING_SEED = 1000   # trial t trains with seed TUNING_SEED + t: no study uses seeds this high
-TRIALS = 24          # trials per method and network, the same for every method, fixed before any trial ran
+TRIALS = STUDY_V3.tuning_trials   # 24 per method and network, the same for every method, fixed before any trial ran
 
 # %% ../nbs/09_tune.ipynb #29eefef5
 _OPTIMISER = dict(lr=('log', 3e-4, 1e-2), weight_decay=('log', 1e-6, 1e-2))

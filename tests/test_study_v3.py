@@ -60,3 +60,29 @@ def test_a_tiny_v3_study_trains_tuned_within_its_bytes(tmp_path):
         assert r['stats']['bytes_int8'] >= 0.85 * r['budget_bytes'], (m, r['stats']['bytes_int8'], r['budget_bytes'])
     assert runs['genesis']['recipe']['lifecycle']['clock'] == 'training'
     assert set(runs['fixed-rank']['recipe']) <= {'lr', 'weight_decay'} and 'genesis_recipe' in runs['fixed-rank']
+
+
+def _trials(folder): return sum(1 for l in (folder/'trials.jsonl').read_text().splitlines() if l.strip())
+
+
+def test_every_method_is_tuned_with_as_many_trials():
+    "Within each tuned network, every method has the same number of trials (within 25 %), and at least TRIALS."
+    from genesis_nb.study import METHODS
+    from genesis_nb.tune import TRIALS
+    jobs = {}
+    for f in (V3/'tuning').iterdir():
+        method = next(m for m in sorted(METHODS, key=len, reverse=True) if f.name.endswith('-' + m))
+        jobs.setdefault(f.name[:-len(method) - 1], {})[method] = _trials(f)
+    assert jobs
+    for job, counts in jobs.items():
+        assert min(counts.values()) >= TRIALS, (job, counts)
+        assert max(counts.values()) <= 1.25 * min(counts.values()), (job, counts)
+
+
+def test_every_recorded_run_was_trained_with_a_complete_tuning():
+    "Each v3 run's method (fixed-rank: genesis's) has a committed tuning folder with its trials."
+    from genesis_nb.tune import TRIALS
+    for job in {(r['arch'], '1000' if r['train_size'] <= 1000 else 'full', 'genesis' if r['method'] == 'fixed-rank'
+                 else r['method']) for r in load_runs(V3)}:
+        folder = V3/'tuning'/'-'.join(job)   # the name `tuning_job` gives a setting, then the method
+        assert folder.exists() and _trials(folder) >= TRIALS, job
