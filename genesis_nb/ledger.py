@@ -460,7 +460,8 @@ def plot_frontier(df, setting: tuple, ax=None, int8: bool = True, published: boo
         if int8 and axis == 'fp32':
             ax.plot(d.kib_int8*1024, d.int8_test_acc*100, ls=':', color=c, marker=mk, mfc='none', ms=5, lw=0.8)
     if axis == 'int8' and 'budget_bytes' in sel:   # v3's budgets: every budgeted file lies just left of its line
-        for b in sorted(sel.budget_bytes.dropna().unique()): ax.axvline(b, color='grey', ls='--', lw=0.6, zorder=0)
+        for b in sorted(sel.budget_bytes.dropna().unique()):   # solid lines: dashes would read as tiny glyphs
+            ax.axvline(b, color='0.8', lw=0.8, zorder=0)
     if published and ds == 'mnist':   # numbered on the plot, named in the legend: names would print on each other
         std = fr[fr.method == 'standard']
         recs = [(m, e, r) for m, a, e, r, what, src in PUBLISHED if a == arch and len(std)]
@@ -470,7 +471,7 @@ def plot_frontier(df, setting: tuple, ax=None, int8: bool = True, published: boo
             ax.annotate(str(i), (px, 100 - e), fontsize=8, color='dimgrey', xytext=(3, 3), textcoords='offset points')
     ax.set_xscale('log'); ax.set_ylabel('test accuracy %')
     ax.set_xlabel('stored bytes (fp32 filled, int8 hollow)' if axis == 'fp32' else
-                  'bytes of the int8 file (dashed: the budgets)')
+                  'bytes of the int8 file (grey lines: the budgets)')
     ax.xaxis.set_minor_formatter(plt.NullFormatter())   # labels on the powers of ten only: minor ones overlap
     ax.set_title(f"{arch}, {ds}, {'all' if n > 1000 else n} training images", fontsize=10); ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc='center left', bbox_to_anchor=(1.01, 0.5))   # beside the panel: every method named
