@@ -477,5 +477,6 @@ d = { 'settings': { 'branch': 'main',
                                  'genesis_nb.tune._suggest': ('tune.html#_suggest', 'genesis_nb/tune.py'),
                                  'genesis_nb.tune.add_parser': ('tune.html#add_parser', 'genesis_nb/tune.py'),
                                  'genesis_nb.tune.run_trial': ('tune.html#run_trial', 'genesis_nb/tune.py'),
+                                 'genesis_nb.tune.transfer_check': ('tune.html#transfer_check', 'genesis_nb/tune.py'),
                                  'genesis_nb.tune.tune': ('tune.html#tune', 'genesis_nb/tune.py'),
                                  'genesis_nb.tune.tune_main': ('tune.html#tune_main', 'genesis_nb/tune.py')}}}

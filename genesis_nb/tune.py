@@ -10,12 +10,12 @@ from pathlib import Path
 
 from .data import make_splits
 from .particles import DEFAULTS
-from .train import evaluate, provenance, progress_bar, lock_folder
+from .train import evaluate, provenance, progress_bar, lock_folder, get_protocol
 from .study import (ARCHS, METHODS, Setting, train_method, storage, budget_params, load_runs, budget_of,
                               budget_bytes, recipe_of, STUDY_V3)
 
 # %% auto #0
-__all__ = ['TUNING_SEED', 'TRIALS', 'SEARCH_SPACES', 'run_trial', 'tune', 'tune_main', 'add_parser']
+__all__ = ['TUNING_SEED', 'TRIALS', 'SEARCH_SPACES', 'run_trial', 'tune', 'transfer_check', 'tune_main', 'add_parser']
 
 # %% ../nbs/09_tune.ipynb #a6768769
 TUNING_SEED = 1000   # trial t trains with seed TUNING_SEED + t: no study uses seeds this high
@@ -146,6 +146,34 @@ def _check_folder(folder: Path, key: dict, argv) -> list[dict]:
     set_aside_torn_tail(folder, log=print, name='trials.jsonl')
     p = folder/'trials.jsonl'
     return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
+
+# %% ../nbs/09_tune.ipynb #6d7889d7
+def transfer_check(
+    setting: Setting,   # a full-data setting as the study runs it (its protocol and epochs, not the proxy's)
+    method: str,        # a key of `SEARCH_SPACES`
+    recipe: dict,       # the method's tuned recipe (`tuned_recipe`)
+    factor: float,      # the budget to check at (the tuning's: `RULES_V3['primary']`)
+    seed: int = TUNING_SEED,   # a tuning seed: the data split of trial 0, never a study seed
+    val_size: int = 5000,
+    root=None,          # data root
+) -> dict:
+    "Validation accuracy at the study's protocol of the tuned recipe and of the same with the protocol's optimiser."
+    p = get_protocol(setting.protocol)
+    variants = dict(tuned=recipe, protocol_optimiser=dict(recipe, lr=p.lr, weight_decay=p.weight_decay))
+    data = make_splits(setting.dataset, train_size=setting.train_size, val_size=val_size, seed=seed, root=root)
+    data.test_x, data.test_y = data.test_x[:0], data.test_y[:0]   # a diagnosis on validation: no test split
+    out, t0 = {}, time.perf_counter()
+    for name, rc in variants.items():
+        model, res, _ = train_method(setting, data, seed, method, factor, {}, rc)
+        val = evaluate(model, data.val_x, data.val_y)
+        out[name] = dict(recipe=rc, val=dict(accuracy=val['accuracy'], loss=val['loss']),
+                         train_accuracy=res[-1].train['accuracy'],
+                         bytes_int8=storage(model, sparse=method == 'magnitude')['bytes_int8'])
+    return dict(arch=setting.arch, dataset=setting.dataset, train_size=len(data.train_y), protocol=setting.protocol,
+                epochs=setting.epochs, method=method, factor=factor, seed=seed,
+                budget_bytes=budget_bytes(setting.arch, factor), **out,
+                delta=out['protocol_optimiser']['val']['accuracy'] - out['tuned']['val']['accuracy'],
+                wall_time_s=time.perf_counter() - t0)
 
 # %% ../nbs/09_tune.ipynb #1953a5d4
 def tune_main(a, argv):
