@@ -421,7 +421,7 @@ PUBLISHED = [  # method, network, error %, size reduction ×, what the reduction
 
 # %% ../nbs/10_ledger.ipynb #aee5e8ed
 def published_table(df, arch: str):
-    "Our genesis and magnitude-pruning runs on `arch` (error with 95 % interval, ratios) beside the published records."
+    "Our standard and compressed runs on `arch` (error with 95 % interval, ratios) beside the published records."
     import pandas as pd
     rows = [dict(source=f'{m} ({src})', method=m, **{'error %': f'{e:.2f}', 'params ×': f'{r:.0f}' if 'params' in what
                  else '–', 'bytes ×': f'{r:.0f}' if what == 'bytes' else '–', 'setup': 'published'})
@@ -431,11 +431,13 @@ def published_table(df, arch: str):
     if len(dense):
         p0, b0 = dense.params_stored.mean(), dense.bytes_fp32.mean()
         for r in fr.itertuples():
-            if r.method not in ('standard', 'genesis', 'magnitude', 'fixed-rank'): continue
+            if r.method not in ('standard', 'genesis', 'magnitude', 'fixed-rank', 'low-rank'): continue
             rows.append({'source': f'ours: {r.method}' + (f' {r.factor:g}×' if r.method != 'standard' else ''),
-                         'method': r.method, 'error %': f'{100 - 100*r.test_acc:.2f} ± {100*r.ci:.2f}',
+                         'method': r.method, 'error %': f'{100 - 100*r.test_acc:.2f}'
+                         + (f' ± {100*r.ci:.2f}' if r.seeds > 1 else ''),   # one seed: no interval
                          'params ×': f'{p0 / r.params:.0f}', 'bytes ×': f'{b0 / (r.kib_fp32*1024):.0f} '
-                         f'(int8 {b0 / (r.kib_int8*1024):.0f})', 'setup': f'{r.seeds} seeds, 10 epochs, augmented'})
+                         f'(int8 {b0 / (r.kib_int8*1024):.0f})',
+                         'setup': f"{r.seeds} seed{'s' * (r.seeds != 1)}, 10 epochs, augmented"})
     return pd.DataFrame(rows)
 
 # %% ../nbs/10_ledger.ipynb #ba12868b

@@ -86,3 +86,20 @@ def test_every_recorded_run_was_trained_with_a_complete_tuning():
                  else r['method']) for r in load_runs(V3)}:
         folder = V3/'tuning'/'-'.join(job)   # the name `tuning_job` gives a setting, then the method
         assert folder.exists() and _trials(folder) >= TRIALS, job
+
+
+def test_transfer_checks_use_the_tuned_recipes_and_validation_only():
+    "Each proxy-transfer check compares the very recipe the study ran with the protocol's optimiser, on validation."
+    from genesis_nb.train import get_protocol
+    from genesis_nb.study import tuned_recipe
+    p = V3/'transfer-check'/'checks.jsonl'
+    checks = [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
+    for c in checks:
+        s = next(s for s in STUDY_V3.settings if s.arch == c['arch'] and s.train_size is None)
+        assert c['tuned']['recipe'] == tuned_recipe(V3, s, c['method'], STUDY_V3.tuning_trials), c['method']
+        proto = get_protocol(s.protocol)
+        assert c['protocol_optimiser']['recipe'] == dict(c['tuned']['recipe'], lr=proto.lr,
+                                                         weight_decay=proto.weight_decay)
+        assert 'test' not in c['tuned'] and 'test' not in c['protocol_optimiser'] and c['provenance']['git']
+        assert abs(c['delta'] - (c['protocol_optimiser']['val']['accuracy'] - c['tuned']['val']['accuracy'])) < 1e-12
+        assert c['factor'] == RULES_V3['primary'][c['arch']] and c['train_size'] > 50_000   # the full data

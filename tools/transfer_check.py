@@ -4,7 +4,8 @@ Study v3 tunes a full-data network on a proxy (8,000 images, 2 epochs; `tools/tu
 setting of the study and every method tuned for it, this trains at the study's own protocol, at the tuning's budget
 (`RULES_V3['primary']`), on a tuning seed, the tuned recipe and the same recipe with the protocol's own learning rate
 and weight decay, and appends both validation accuracies to results/study-v3/transfer-check/checks.jsonl (provenance
-in each record). A diagnosis added after the study's first full-data runs, not a rule: the study keeps its tuned recipes.
+in each record). A diagnosis added after the study's first full-data runs, not a rule: the study keeps its
+tuned recipes.
 Checks already recorded are skipped, so a killed call resumes.
 
 Usage: python tools/transfer_check.py [--only NETWORK[,NETWORK]] [--out results]
