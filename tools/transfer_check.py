@@ -21,6 +21,25 @@ from genesis_nb.tune import SEARCH_SPACES, transfer_check, _append
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = ('lenet-300-100', 'seed-cnn', 'lenet5-caffe', 'row-lstm', 'vit')   # the cheapest networks first
 
+def check_all(want, out):
+    "Run every transfer check of the full-data networks `want` not yet recorded under `out/study-v3`."
+    full = sorted((s for s in STUDY_V3.settings if s.train_size is None and s.arch in want),
+                  key=lambda s: ORDER.index(s.arch))
+    prov = provenance(['python', *sys.argv])
+    with lock_folder(Path(out)/STUDY_V3.name/'transfer-check') as folder:
+        path = folder/'checks.jsonl'
+        done = {(r['arch'], r['method']) for r in map(json.loads, path.read_text().splitlines())} \
+            if path.exists() else set()
+        for s in full:
+            for m in (m for m in s.methods if m in SEARCH_SPACES and (s.arch, m) not in done):
+                recipe = tuned_recipe(Path(out)/STUDY_V3.name, s, m, STUDY_V3.tuning_trials)
+                rec = dict(transfer_check(s, m, recipe, RULES_V3['primary'][s.arch]), provenance=prov)
+                _append(path, rec)
+                print(f"{s.arch} {m}: val accuracy tuned {rec['tuned']['val']['accuracy']:.4f}, with the protocol's "
+                      f"optimiser {rec['protocol_optimiser']['val']['accuracy']:.4f} ({rec['wall_time_s']:.0f} s)",
+                      flush=True)
+
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--only', default=None, help='comma-separated networks (default: all, cheapest first)')
@@ -28,19 +47,8 @@ if __name__ == '__main__':
     a = ap.parse_args()
     want = a.only.split(',') if a.only else ORDER
     unknown = set(want) - set(ORDER)
-    if unknown: sys.exit(f'--only: unknown network(s) {sorted(unknown)}; choose from {list(ORDER)}.')
-    full = sorted((s for s in STUDY_V3.settings if s.train_size is None and s.arch in want),
-                  key=lambda s: ORDER.index(s.arch))
-    prov = provenance(['python', *sys.argv])
-    with lock_folder(Path(a.out)/STUDY_V3.name/'transfer-check') as folder:
-        path = folder/'checks.jsonl'
-        done = {(r['arch'], r['method']) for r in map(json.loads, path.read_text().splitlines())} \
-            if path.exists() else set()
-        for s in full:
-            for m in (m for m in s.methods if m in SEARCH_SPACES and (s.arch, m) not in done):
-                recipe = tuned_recipe(Path(a.out)/STUDY_V3.name, s, m, STUDY_V3.tuning_trials)
-                rec = dict(transfer_check(s, m, recipe, RULES_V3['primary'][s.arch]), provenance=prov)
-                _append(path, rec)
-                print(f"{s.arch} {m}: val accuracy tuned {rec['tuned']['val']['accuracy']:.4f}, with the protocol's "
-                      f"optimiser {rec['protocol_optimiser']['val']['accuracy']:.4f} ({rec['wall_time_s']:.0f} s)",
-                      flush=True)
+    try:
+        if unknown: raise ValueError(f'--only: unknown network(s) {sorted(unknown)}; choose from {list(ORDER)}.')
+        check_all(want, a.out)
+    except ValueError as e:   # a bad --only, a tuning missing or incomplete, a folder in use: one line, exit 2
+        print(f'error: {e}', file=sys.stderr); sys.exit(2)
