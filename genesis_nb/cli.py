@@ -205,7 +205,10 @@ def reproduce_main(a, argv):
     from genesis_nb.bench import claim_timings
     from genesis_nb.study import STUDIES, only_networks, load_runs, reproduce
     from genesis_nb.train import lock_folder
-    cfg = only_networks(STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'v3' if a.v3 else 'full'], a.only)
+    if a.v3_sensitivity:   # study v3's post-hoc arm: which methods it re-runs, the transfer checks decide
+        from genesis_nb.tune import sensitivity_arm
+        cfg = only_networks(sensitivity_arm(Path(a.out)/STUDIES['v3'].name), a.only)
+    else: cfg = only_networks(STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'v3' if a.v3 else 'full'], a.only)
     ray = a.workers is not None or a.address is not None
     rules = RULES_V3 if any(s.budget_unit == 'bytes' for s in cfg.settings) else None   # v3's, or v2's
     whole = STUDIES['v3'] if rules else None   # v3's verdicts wait until the whole study's families are recorded
@@ -226,6 +229,8 @@ def reproduce_main(a, argv):
         folder = reproduce_distributed(cfg, out=a.out, workers=a.workers, threads=a.threads_per_worker,
                                        address=a.address, root=a.data, argv=argv)
     else: folder = reproduce(cfg, out=a.out, root=a.data, argv=argv)
+    if a.v3_sensitivity:   # an arm has no ledger of its own: the case study sets it beside the planned runs
+        return print(f'\n{len(load_runs(folder))} runs in {folder} ({time.time() - t0:.0f} s this call).')
     _, ledger = write_reports(folder, rules, whole)
     print(f'\n{len(load_runs(folder))} runs in {folder} ({time.time() - t0:.0f} s this call). Claims ledger:')
     for r in ledger.itertuples(): print(f'  {r.claim}: {r.verdict:<14} {r[2]}')
@@ -248,6 +253,9 @@ def _reproduce_parser(sub):
     which.add_argument('--v3', action='store_true',
                        help='study v3: budgets in bytes of the int8 file, seeds from the rules\' power, '
                             'into OUT/study-v3')
+    which.add_argument('--v3-sensitivity', action='store_true',
+                       help="study v3's post-hoc sensitivity arm: each full-data method whose transfer check gained "
+                            "over 1 pp, re-run with the protocol's optimiser, into OUT/study-v3-protocol-optimiser")
     p.add_argument('--out', default='results', help='results root folder')
     p.add_argument('--data', default=None, help='data root (default: $GENESIS_NB_DATA or data/)')
     p.add_argument('--rerun', metavar='RUN_ID', default=None,

@@ -12,7 +12,7 @@ import torch
 
 from .data import make_splits
 from .train import provenance
-from .study import StudyConfig, STARTS_DENSE, run_id, run_method, dense_start, study_call, tuned_recipe
+from .study import StudyConfig, STARTS_DENSE, run_id, run_method, dense_start, study_call, study_recipe
 
 # %% auto #0
 __all__ = ['DDP_TOLERANCE', 'run_on_worker', 'dense_start_on_worker', 'submit_pending', 'check_workers', 'check_address',
@@ -52,7 +52,7 @@ def submit_pending(call, threads: int, root=None, argv=None) -> dict:
         cell, dense = call.cell(s, seed), None
         for _, method, factor in runs:
             if run_id(s, seed, method, factor) in call.done: continue
-            source, recipe = None, tuned_recipe(call.folder, s, method, call.config.tuning_trials)
+            source, recipe = None, study_recipe(call.config, call.folder, s, method)
             if method == 'fixed-rank': source = cell[('genesis', factor)]
             if method in STARTS_DENSE and recipe is None:   # v2: one dense start per seed; v3: each method's own
                 source = dense = dense or start.remote(s, val_size, seed, root, threads)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import copy, functools, hashlib, json, math, os, sys, time
 from contextlib import contextmanager
+import dataclasses
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
@@ -30,8 +31,9 @@ __all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'V2_LIFECYCLE', 'GENES
            'run_id', 'budget_bytes', 'largest_fitting', 'genesis_target_for_bytes', 'dense_widths_for_bytes',
            'params_for_bytes', 'method_budget', 'can_fit', 'corrupt', 'corrupted_test_sets', 'nudge_one_ulp',
            'ulp_nudge', 'dense_start', 'recipe_of', 'train_method', 'storage', 'budget_of', 'run_method', 'tuning_job',
-           'tuned_recipe', 'load_runs', 'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce',
-           'measured_tolerance', 'find_run', 'rerun', 'agreement', 'only_networks']
+           'tuned_recipe', 'with_protocol_optimiser', 'study_recipe', 'load_runs', 'set_aside_torn_tail', 'read_meta',
+           'StudyCall', 'study_call', 'reproduce', 'measured_tolerance', 'find_run', 'rerun', 'agreement',
+           'only_networks']
 
 # %% ../nbs/08_study.ipynb #bc058e2d
 GENESIS_DEFAULTS = {k: getattr(DEFAULTS, k) for k in ('tau', 'spawn_prob', 'initial_particles', 'birth', 'pressure')}
@@ -119,6 +121,12 @@ class StudyConfig:
     val_size: int = 5000
     only: tuple = ()                        # set by `only_networks`: a call that runs part of the study
     tuning_trials: int = 1                  # v3: the trials every tuned recipe must have (`tuned_recipe`)
+    tuning_from: str = ''                   # the study whose `tuning/` the recipes come from ('': this one's)
+    optimiser: str = 'tuned'                # 'protocol': a sensitivity arm, each recipe with the protocol's optimiser
+
+    def __post_init__(self):
+        if self.optimiser not in ('tuned', 'protocol'):
+            raise ValueError(f"optimiser must be 'tuned' or 'protocol', got {self.optimiser!r}.")
 
 # %% ../nbs/08_study.ipynb #31e80601
 def plan(s: Setting) -> list[tuple]:
@@ -478,6 +486,19 @@ def tuned_recipe(folder, s: Setting, method: str,
     recipe = recipe_of(source, best['params'])
     return {k: recipe[k] for k in ('lr', 'weight_decay') if k in recipe} if method == 'fixed-rank' else recipe
 
+# %% ../nbs/08_study.ipynb #dc52838e
+def with_protocol_optimiser(s: Setting, recipe: dict) -> dict:
+    "`recipe` with the learning rate and weight decay of `s`'s protocol in place of the tuned ones."
+    p = get_protocol(s.protocol)
+    return dict(recipe, lr=p.lr, weight_decay=p.weight_decay)
+
+# %% ../nbs/08_study.ipynb #61310870
+def study_recipe(config: StudyConfig, folder, s: Setting, method: str) -> dict | None:
+    "The recipe a run of `config` (recorded under `folder`) trains with: tuned, or in a sensitivity arm, re-optimised."
+    tuning = Path(folder).parent/config.tuning_from if config.tuning_from else Path(folder)
+    recipe = tuned_recipe(tuning, s, method, config.tuning_trials)
+    return with_protocol_optimiser(s, recipe) if config.optimiser == 'protocol' and recipe is not None else recipe
+
 # %% ../nbs/08_study.ipynb #f39e7fc0
 def _read_archive(path: Path) -> str:
     "The text of a gzip archive of records, or a `ValueError` naming it when it is not one (or is cut short)."
@@ -642,7 +663,7 @@ def reproduce(config: StudyConfig, out='results', root=None, log=print, argv=Non
             for _, method, factor in runs:
                 rid = run_id(s, seed, method, factor)
                 if rid in call.done: continue
-                recipe = tuned_recipe(call.folder, s, method, config.tuning_trials)
+                recipe = study_recipe(config, call.folder, s, method)
                 rec = run_method(s, data, seed, method, factor, cell, root=root, recipe=recipe)
                 cell[(method, factor)] = call.add(s, {**rec, 'run_id': rid, 'provenance': call.provenance})
     return call.folder
@@ -750,4 +771,4 @@ def only_networks(config: StudyConfig, names: str | None) -> StudyConfig:
     if bad or not want: raise ValueError(f'--only: unknown network(s) {bad or names!r}; choose from {list(ARCHS)}.')
     settings = [s for s in config.settings if s.arch in want]
     if not settings: raise ValueError(f'--only {names}: the {config.name} study has no settings of these networks.')
-    return StudyConfig(config.name, settings, config.val_size, only=tuple(want))
+    return dataclasses.replace(config, settings=settings, only=tuple(want))   # its tuning and optimiser kept

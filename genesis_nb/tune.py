@@ -12,10 +12,11 @@ from .data import make_splits
 from .particles import DEFAULTS
 from .train import evaluate, provenance, progress_bar, lock_folder, get_protocol
 from .study import (ARCHS, METHODS, Setting, train_method, storage, budget_params, load_runs, budget_of,
-                              budget_bytes, recipe_of, STUDY_V3)
+                              budget_bytes, recipe_of, STUDY_V3, StudyConfig, with_protocol_optimiser)
 
 # %% auto #0
-__all__ = ['TUNING_SEED', 'TRIALS', 'SEARCH_SPACES', 'run_trial', 'tune', 'transfer_check', 'tune_main', 'add_parser']
+__all__ = ['TUNING_SEED', 'TRIALS', 'SEARCH_SPACES', 'SENSITIVITY_MIN_GAIN', 'run_trial', 'tune', 'transfer_check',
+           'sensitivity_arm', 'tune_main', 'add_parser']
 
 # %% ../nbs/09_tune.ipynb #a6768769
 TUNING_SEED = 1000   # trial t trains with seed TUNING_SEED + t: no study uses seeds this high
@@ -158,8 +159,7 @@ def transfer_check(
     root=None,          # data root
 ) -> dict:
     "Validation accuracy at the study's protocol of the tuned recipe and of the same with the protocol's optimiser."
-    p = get_protocol(setting.protocol)
-    variants = dict(tuned=recipe, protocol_optimiser=dict(recipe, lr=p.lr, weight_decay=p.weight_decay))
+    variants = dict(tuned=recipe, protocol_optimiser=with_protocol_optimiser(setting, recipe))
     data = make_splits(setting.dataset, train_size=setting.train_size, val_size=val_size, seed=seed, root=root)
     data.test_x, data.test_y = data.test_x[:0], data.test_y[:0]   # a diagnosis on validation: no test split
     out, t0 = {}, time.perf_counter()
@@ -174,6 +174,27 @@ def transfer_check(
                 budget_bytes=budget_bytes(setting.arch, factor), **out,
                 delta=out['protocol_optimiser']['val']['accuracy'] - out['tuned']['val']['accuracy'],
                 wall_time_s=time.perf_counter() - t0)
+
+# %% ../nbs/09_tune.ipynb #f62be410
+SENSITIVITY_MIN_GAIN = 0.01   # Δ_min: an arm re-runs a method whose check gained over 1 pp (set after 12 checks were seen)
+
+# %% ../nbs/09_tune.ipynb #b9b1dde6
+def sensitivity_arm(
+    folder,                               # the study v3 folder: its `transfer-check/checks.jsonl` decides
+    min_gain: float = SENSITIVITY_MIN_GAIN,   # Δ_min, in accuracy (0.01 = 1 pp)
+) -> StudyConfig:
+    "Study v3's sensitivity arm: every full-data method whose transfer check gained over `min_gain`, re-optimised."
+    p = Path(folder)/'transfer-check'/'checks.jsonl'
+    if not p.exists(): raise ValueError(f'no transfer checks in {p}: run `python tools/transfer_check.py` first.')
+    gained = {(r['arch'], r['method']) for r in map(json.loads, p.read_text().splitlines()) if r['delta'] > min_gain}
+    settings = []
+    for s in (s for s in STUDY_V3.settings if s.train_size is None):
+        keep = {m for m in s.methods if (s.arch, m) in gained}
+        if 'genesis' in keep and 'fixed-rank' in s.methods: keep.add('fixed-rank')   # its control follows it
+        if keep: settings.append(Setting(**dict(asdict(s), methods=tuple(m for m in s.methods if m in keep))))
+    if not settings: raise ValueError(f'no transfer check in {p} gained over {min_gain:g}: the arm has nothing to run.')
+    return StudyConfig(f'{STUDY_V3.name}-protocol-optimiser', settings, STUDY_V3.val_size,
+                       tuning_trials=STUDY_V3.tuning_trials, tuning_from=STUDY_V3.name, optimiser='protocol')
 
 # %% ../nbs/09_tune.ipynb #1953a5d4
 def tune_main(a, argv):
