@@ -254,8 +254,9 @@ def _reproduce_parser(sub):
                        help='study v3: budgets in bytes of the int8 file, seeds from the rules\' power, '
                             'into OUT/study-v3')
     which.add_argument('--v3-sensitivity', action='store_true',
-                       help="study v3's post-hoc sensitivity arm: each full-data method whose transfer check gained "
-                            "over 1 pp, re-run with the protocol's optimiser, into OUT/study-v3-protocol-optimiser")
+                       help="study v3's post-hoc sensitivity arm: each full-data network where a transfer check gained "
+                            "over 1 pp, every method re-run with the protocol's optimiser, into "
+                            "OUT/study-v3-protocol-optimiser")
     p.add_argument('--out', default='results', help='results root folder')
     p.add_argument('--data', default=None, help='data root (default: $GENESIS_NB_DATA or data/)')
     p.add_argument('--rerun', metavar='RUN_ID', default=None,

@@ -183,15 +183,11 @@ def sensitivity_arm(
     folder,                               # the study v3 folder: its `transfer-check/checks.jsonl` decides
     min_gain: float = SENSITIVITY_MIN_GAIN,   # Δ_min, in accuracy (0.01 = 1 pp)
 ) -> StudyConfig:
-    "Study v3's sensitivity arm: every full-data method whose transfer check gained over `min_gain`, re-optimised."
+    "Study v3's sensitivity arm: each full-data network where a transfer check gained over `min_gain`, re-optimised."
     p = Path(folder)/'transfer-check'/'checks.jsonl'
     if not p.exists(): raise ValueError(f'no transfer checks in {p}: run `python tools/transfer_check.py` first.')
-    gained = {(r['arch'], r['method']) for r in map(json.loads, p.read_text().splitlines()) if r['delta'] > min_gain}
-    settings = []
-    for s in (s for s in STUDY_V3.settings if s.train_size is None):
-        keep = {m for m in s.methods if (s.arch, m) in gained}
-        if 'genesis' in keep and 'fixed-rank' in s.methods: keep.add('fixed-rank')   # its control follows it
-        if keep: settings.append(Setting(**dict(asdict(s), methods=tuple(m for m in s.methods if m in keep))))
+    gained = {r['arch'] for r in map(json.loads, p.read_text().splitlines()) if r['delta'] > min_gain}
+    settings = [s for s in STUDY_V3.settings if s.train_size is None and s.arch in gained]   # every method of each
     if not settings: raise ValueError(f'no transfer check in {p} gained over {min_gain:g}: the arm has nothing to run.')
     return StudyConfig(f'{STUDY_V3.name}-protocol-optimiser', settings, STUDY_V3.val_size,
                        tuning_trials=STUDY_V3.tuning_trials, tuning_from=STUDY_V3.name, optimiser='protocol')
