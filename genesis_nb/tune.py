@@ -176,7 +176,7 @@ def transfer_check(
                 wall_time_s=time.perf_counter() - t0)
 
 # %% ../nbs/09_tune.ipynb #f62be410
-SENSITIVITY_MIN_GAIN = 0.01   # Δ_min: an arm re-runs a method whose check gained over 1 pp (set after 12 checks were seen)
+SENSITIVITY_MIN_GAIN = 0.01   # Δ_min: a check gaining over 1 pp puts its network in the arm (set after 12 checks)
 
 # %% ../nbs/09_tune.ipynb #b9b1dde6
 def sensitivity_arm(

@@ -103,3 +103,20 @@ def test_transfer_checks_use_the_tuned_recipes_and_validation_only():
         assert 'test' not in c['tuned'] and 'test' not in c['protocol_optimiser'] and c['provenance']['git']
         assert abs(c['delta'] - (c['protocol_optimiser']['val']['accuracy'] - c['tuned']['val']['accuracy'])) < 1e-12
         assert c['factor'] == RULES_V3['primary'][c['arch']] and c['train_size'] > 50_000   # the full data
+
+
+def test_the_sensitivity_arm_reruns_what_the_checks_chose_with_the_protocols_optimiser():
+    "Each arm record: a method the transfer checks chose, its planned run's identity, the protocol's optimiser."
+    from genesis_nb.study import run_id, study_recipe
+    from genesis_nb.tune import sensitivity_arm
+    folder = V3.parent/'study-v3-protocol-optimiser'
+    runs = load_runs(folder)
+    if not runs: return   # no arm run recorded (its checks decide whether there is any)
+    arm = sensitivity_arm(V3)
+    settings = {(s.arch, m): s for s in arm.settings for m in s.methods}
+    for r in runs:
+        s = settings[r['arch'], r['method']]   # a KeyError: a run the checks did not choose
+        assert r['run_id'] == run_id(s, r['seed'], r['method'], r['factor'])   # the planned run it re-runs
+        assert r['recipe'] == study_recipe(arm, folder, s, r['method']) and r['provenance']['git']['commit']
+        if r['method'] != 'standard':   # the reference has no budget
+            assert BYTES_FILL * r['budget_bytes'] <= r['stats']['bytes_int8'] <= r['budget_bytes']
