@@ -205,7 +205,7 @@ def reproduce_main(a, argv):
     from genesis_nb.bench import claim_timings
     from genesis_nb.study import STUDIES, only_networks, load_runs, reproduce
     from genesis_nb.train import lock_folder
-    if a.v3_sensitivity:   # study v3's post-hoc arm: which methods it re-runs, the transfer checks decide
+    if a.v3_sensitivity:   # study v3's post-hoc arm: which networks it re-runs, the transfer checks decide
         from genesis_nb.tune import sensitivity_arm
         cfg = only_networks(sensitivity_arm(Path(a.out)/STUDIES['v3'].name), a.only)
     else: cfg = only_networks(STUDIES['tiny' if a.tiny else 'quick' if a.quick else 'v3' if a.v3 else 'full'], a.only)

@@ -342,3 +342,20 @@ def test_export_on_a_full_disk_keeps_the_old_file(run_copy):
     one_line_error(out, f'writing {old} failed', 'is as it was')
     assert old.read_bytes() == b'the previous export'
     assert sorted(p.name for p in run_copy.parent.iterdir()) == ['model.onnx', 'run']   # no half-written file left
+
+def test_snapshot_of_a_continued_study_keeps_the_archive(tmp_path):
+    # a study continued from its committed archive: records in runs.jsonl.gz, new ones appended to runs.jsonl,
+    # the last line torn (a run being written at the moment of the copy)
+    src, dst = tmp_path/'running', tmp_path/'committed'
+    src.mkdir()
+    recs = [dict(run_id=f'r{i}') for i in range(5)]
+    (src/'runs.jsonl.gz').write_bytes(gzip.compress(''.join(json.dumps(r) + '\n' for r in recs[:3]).encode()))
+    (src/'runs.jsonl').write_text(''.join(json.dumps(r) + '\n' for r in recs[3:]) + '{"run_id": "r5", "met')
+    (src/'meta.json').write_text('{"wall_time_s": 1.0}')
+    out = subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent/'tools'/'snapshot_study.py'),
+                          str(src), '--to', str(dst), '--no-reports'], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    from genesis_nb.study import load_runs
+    assert [r['run_id'] for r in load_runs(dst)] == [f'r{i}' for i in range(5)]
+    assert not (dst/'runs.jsonl').exists() and json.loads((dst/'meta.json').read_text()) == {'wall_time_s': 1.0}
+    assert not (dst/'ledger.csv').exists()
