@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .data import package_dir
-from .study import load_runs, plan, run_id, SEQUENCE_ARCHS
+from .study import load_runs, planned_ids, SEQUENCE_ARCHS
 
 # %% auto #0
 __all__ = ['ALPHA', 'NONINFERIORITY_MARGIN', 'TIMING_NOISE_MARGIN', 'BIRTH_NONINFERIORITY_MARGIN', 'CLAIMS', 'PUBLISHED',
@@ -583,7 +583,7 @@ def pending_claims(runs: list, config, rules: dict = RULES_V3) -> dict:
     fams['C4'] = [s for s in config.settings if s.dataset == 'fashion-mnist']
     out = {}
     for claim, settings in fams.items():
-        planned = [run_id(s, *r) for s in settings for r in plan(s)]
+        planned = [i for s in settings for i in planned_ids(s)]
         done = sum(i in ids for i in planned)
         if done < len(planned) or not planned: out[claim] = f'{done:,} of {len(planned):,} planned runs recorded'
     return out

@@ -28,12 +28,12 @@ from .compress import (serialise, int8_model, low_rank_model, magnitude_prune, f
 __all__ = ['GENESIS_DEFAULTS', 'METHODS', 'STARTS_DENSE', 'V2_LIFECYCLE', 'GENESIS_DEFAULTS_V3', 'ARCHS', 'SEQUENCE_ARCHS',
            'BYTES_AIM', 'BYTES_FILL', 'CORRUPTIONS', 'TINY', 'QUICK', 'FULL', 'STUDY_V3', 'STUDIES', 'RERUN_TOLERANCE',
            'dense_params', 'budget_params', 'genesis_model', 'fixed_rank_model', 'Setting', 'StudyConfig', 'plan',
-           'run_id', 'budget_bytes', 'largest_fitting', 'genesis_target_for_bytes', 'dense_widths_for_bytes',
-           'params_for_bytes', 'method_budget', 'can_fit', 'corrupt', 'corrupted_test_sets', 'nudge_one_ulp',
-           'ulp_nudge', 'dense_start', 'recipe_of', 'train_method', 'storage', 'budget_of', 'run_method', 'tuning_job',
-           'tuned_recipe', 'with_protocol_optimiser', 'study_recipe', 'load_runs', 'set_aside_torn_tail', 'read_meta',
-           'StudyCall', 'study_call', 'reproduce', 'measured_tolerance', 'find_run', 'rerun', 'agreement',
-           'only_networks']
+           'run_id', 'planned_ids', 'budget_bytes', 'largest_fitting', 'genesis_target_for_bytes',
+           'dense_widths_for_bytes', 'params_for_bytes', 'method_budget', 'can_fit', 'corrupt', 'corrupted_test_sets',
+           'nudge_one_ulp', 'ulp_nudge', 'dense_start', 'recipe_of', 'train_method', 'storage', 'budget_of',
+           'run_method', 'tuning_job', 'tuned_recipe', 'with_protocol_optimiser', 'study_recipe', 'load_runs',
+           'set_aside_torn_tail', 'read_meta', 'StudyCall', 'study_call', 'reproduce', 'measured_tolerance', 'find_run',
+           'rerun', 'agreement', 'only_networks']
 
 # %% ../nbs/08_study.ipynb #bc058e2d
 GENESIS_DEFAULTS = {k: getattr(DEFAULTS, k) for k in ('tau', 'spawn_prob', 'initial_particles', 'birth', 'pressure')}
@@ -145,6 +145,11 @@ def run_id(s: Setting, seed: int, method: str, factor) -> str:
     tag = 'v2' if s.budget_unit == 'params' else 'v3-bytes'   # v2's ids unchanged, so its records still resume
     key = json.dumps([tag, s.arch, s.dataset, s.train_size, s.protocol, s.epochs, method, factor, seed])
     return hashlib.sha1(key.encode()).hexdigest()[:12]
+
+# %% ../nbs/08_study.ipynb #5d3b89e1
+def planned_ids(s: Setting, seed: int | None = None) -> list[str]:
+    "The run ids of setting `s` in plan order (only seed `seed`'s when given): what a complete setting holds."
+    return [run_id(s, *r) for r in plan(s) if seed is None or r[0] == seed]
 
 # %% ../nbs/08_study.ipynb #23a6bf8a
 BYTES_AIM = 0.98   # each method's knob is the largest whose int8 file fits this share of the byte budget
@@ -593,7 +598,7 @@ class StudyCall:
         set_aside_torn_tail(folder, log)
         self.folder, self.config, self.provenance, self.log = folder, config, prov, log
         self.done = {r['run_id']: r for r in load_runs(folder)}
-        planned = [run_id(s, *r) for s in config.settings for r in plan(s)]
+        planned = [i for s in config.settings for i in planned_ids(s)]
         self.meta, self._t0 = read_meta(folder, log), time.perf_counter()
         self._before = self.meta.get('wall_time_s', 0.)
         self.call = dict(provenance=prov, status='running', wall_time_s=0., runs_added=0)
@@ -620,13 +625,13 @@ def save_meta(self: StudyCall):
 def pending(self: StudyCall) -> list[tuple]:
     "`(setting, seed, runs)` for every seed of every setting with a run not yet recorded, in plan order."
     cells = [(s, seed, [r for r in plan(s) if r[0] == seed]) for s in self.config.settings for seed in s.seeds]
-    return [(s, seed, runs) for s, seed, runs in cells if not all(run_id(s, *r) in self.done for r in runs)]
+    return [(s, seed, runs) for s, seed, runs in cells if not self.done.keys() >= set(planned_ids(s, seed))]
 
 # %% ../nbs/08_study.ipynb #9606df4c
 @patch
 def cell(self: StudyCall, s: Setting, seed: int) -> dict:
     "The recorded runs of one seed of `s`, by `(method, factor)`: what a matched control reads."
-    ids = {run_id(s, *r) for r in plan(s) if r[0] == seed}
+    ids = set(planned_ids(s, seed))
     return {(r['method'], r['factor']): r for i, r in self.done.items() if i in ids}
 
 # %% ../nbs/08_study.ipynb #cb8ed5b6
