@@ -625,7 +625,7 @@ def save_meta(self: StudyCall):
 def pending(self: StudyCall) -> list[tuple]:
     "`(setting, seed, runs)` for every seed of every setting with a run not yet recorded, in plan order."
     cells = [(s, seed, [r for r in plan(s) if r[0] == seed]) for s in self.config.settings for seed in s.seeds]
-    return [(s, seed, runs) for s, seed, runs in cells if not self.done.keys() >= set(planned_ids(s, seed))]
+    return [(s, seed, runs) for s, seed, runs in cells if any(run_id(s, *r) not in self.done for r in runs)]
 
 # %% ../nbs/08_study.ipynb #9606df4c
 @patch
