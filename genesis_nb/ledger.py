@@ -18,9 +18,9 @@ __all__ = ['ALPHA', 'NONINFERIORITY_MARGIN', 'TIMING_NOISE_MARGIN', 'BIRTH_NONIN
            'pitman_morgan', 'holm', 'timing_ratio', 'frame', 'settings_of', 'pairs', 'lifecycle_timing', 'ledger_tests',
            'c8_tests', 'verdict', 'timing_verdict', 'mac_ratios', 'claims_ledger', 'frontier', 'frontier_tests',
            'best_at_budget', 'md_table', 'pretty', 'published_table', 'plot_frontier', 'results_folder', 'load_timings',
-           'load_bench', 'write_reports', 'size_key', 'primary_tests', 'ledger_tests_v3', 'pending_claims',
-           'seed_spread', 'p_supported', 'operating_characteristics', 'plan_seeds', 'p_supported_v2', 'live_particles',
-           'plot_live_particles']
+           'claim_timings', 'load_bench', 'write_reports', 'size_key', 'primary_tests', 'ledger_tests_v3',
+           'pending_claims', 'seed_spread', 'p_supported', 'operating_characteristics', 'plan_seeds', 'p_supported_v2',
+           'live_particles', 'plot_live_particles']
 
 # %% ../nbs/10_ledger.ipynb #292836fb
 ALPHA = 0.05
@@ -495,6 +495,15 @@ def load_timings(folder) -> dict | None:
     p = Path(folder)/'timings.json'
     return json.loads(p.read_text()) if p.exists() else None
 
+# %% ../nbs/10_ledger.ipynb #6b4a9eaa
+def claim_timings(folder, rules: dict | None = None,  # v3's rules, or None for v2's
+                  root=None) -> dict | None:           # where the committed `results/` lie (default: beside the package)
+    "The timing record C2 and C6 read: `folder`'s own; under v3's `rules`, else the committed v2 study's."
+    own = load_timings(folder)
+    if own is not None or not rules: return own
+    try: return load_timings(results_folder(root))
+    except FileNotFoundError: return None
+
 # %% ../nbs/10_ledger.ipynb #5266429a
 def load_bench(root=None, folder: str = 'bench') -> dict | None:
     "A committed benchmark record (`results/<folder>/bench.json`, else `bench_quick.json`), if any."
@@ -509,7 +518,7 @@ def write_reports(folder, rules: dict | None = None,
     runs = load_runs(folder); df = frame(runs)
     tests = ledger_tests_v3(df, rules) if rules else None   # defined with the v3 rules, below
     pending = pending_claims(runs, config, rules) if rules and config else None
-    fr, ledger = frontier(df), claims_ledger(df, load_timings(folder), tests, pending)
+    fr, ledger = frontier(df), claims_ledger(df, claim_timings(folder, rules), tests, pending)
     fr.to_csv(Path(folder)/'frontier.csv', index=False); ledger.to_csv(Path(folder)/'ledger.csv', index=False)
     return fr, ledger
 
