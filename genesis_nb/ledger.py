@@ -496,8 +496,10 @@ def load_timings(folder) -> dict | None:
     return json.loads(p.read_text()) if p.exists() else None
 
 # %% ../nbs/10_ledger.ipynb #6b4a9eaa
-def claim_timings(folder, rules: dict | None = None,  # v3's rules, or None for v2's
-                  root=None) -> dict | None:           # where the committed `results/` lie (default: beside the package)
+def claim_timings(folder,                     # a study's results folder
+                  rules: dict | None = None,  # v3's rules, or None for v2's
+                  root=None,                  # where the committed `results/` lie (default: beside the package)
+                  ) -> dict | None:
     "The timing record C2 and C6 read: `folder`'s own; under v3's `rules`, else the committed v2 study's."
     own = load_timings(folder)
     if own is not None or not rules: return own
